@@ -1,0 +1,26 @@
+//! # model-collapse
+//!
+//! Verifies the theory of model collapse numerically: every closed form is
+//! checked against a Monte Carlo simulation with honest statistics.
+//!
+//! - [`linear`]: the linear-regression feedback loop of Dohmatob et al. and
+//!   Gerstgrasser et al. (replace vs accumulate).
+//! - [`mc`]: the Monte Carlo engine shared by every model family (streams,
+//!   threads, deterministic reduction).
+//! - [`stats`]: summaries, confidence intervals, critical values.
+//! - [`registry`] and [`verify`]: the theorems and their checks, as run by
+//!   `collapse verify`.
+//!
+//! Every theorem has one kebab-case id that names its closed form's doc
+//! section, its proof `proofs/<id>.md`, its check in `collapse verify`, its
+//! property test and (once figures exist) its figure `plots/<id>.svg`.
+
+pub mod error;
+pub mod linear;
+pub mod mc;
+pub mod output;
+pub mod registry;
+pub mod stats;
+pub mod verify;
+
+pub use error::{Error, Result};

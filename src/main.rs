@@ -1,0 +1,388 @@
+//! `collapse`: the command line of model-collapse. It only parses and prints;
+//! the library does the work.
+
+use clap::{Args, Parser, Subcommand};
+use model_collapse::error::Result;
+use model_collapse::linear::sim::LinearChain;
+use model_collapse::linear::theory::{LinearTheory, theorem_id};
+use model_collapse::linear::{Design, LinearSetup, Regime, Spectrum};
+use model_collapse::mc::MonteCarlo;
+use model_collapse::output::{Cell, Format, Table, to_json_string, write_atomically};
+use model_collapse::stats::Summary;
+use model_collapse::{registry, verify};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const FORMAT_HELP: &str = "Output format: csv, json or table. Default: table when stdout is a terminal, csv otherwise";
+
+/// Verify the theory of model collapse numerically: closed forms against honest Monte Carlo.
+///
+/// Start with `collapse verify` (every theorem against its simulation) and
+/// `collapse list` (the theorems, their sources and proofs).
+#[derive(Parser)]
+#[command(name = "collapse", version, about, long_about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Print a closed form, generation by generation: `generation,expected_test_error`
+    Theory {
+        #[command(subcommand)]
+        family: TheoryFamily,
+    },
+    /// Simulate the process and compare with the closed form:
+    /// `generation,mean,std_error,ci_low,ci_high,theory,z,replicates`
+    Simulate {
+        #[command(subcommand)]
+        family: SimulateFamily,
+    },
+    /// Run every registered theorem's closed form against its Monte Carlo check
+    ///
+    /// Each check simulates independent chains (replicates) with a fixed seed and
+    /// compares the mean with the closed form at a few generations. An assertion
+    /// passes when |z| <= z_crit, z = (estimate - theory) / std_error, where
+    /// z_crit is the two-sided Bonferroni critical value over all assertions of the
+    /// run at a family-wise false-alarm probability of 0.001. Negative controls
+    /// (deliberately wrong formulas) must be rejected by the same rule. Exits with
+    /// status 1 when any assertion fails.
+    Verify(VerifyArgs),
+    /// List the registered theorems: id, statement, source, proof file and check
+    List {
+        #[arg(long, value_enum, help = FORMAT_HELP)]
+        format: Option<Format>,
+    },
+}
+
+#[derive(Subcommand)]
+enum TheoryFamily {
+    /// The linear-regression loop (ids linear-replace, linear-accumulate,
+    /// linear-accumulate-fresh; linear-conditional with --fixed-design)
+    Linear {
+        #[command(flatten)]
+        linear: LinearArgs,
+        #[command(flatten)]
+        out: OutputArgs,
+    },
+}
+
+#[derive(Subcommand)]
+enum SimulateFamily {
+    /// The linear-regression loop, simulated literally (draw noise, relabel, refit)
+    Linear {
+        #[command(flatten)]
+        linear: LinearArgs,
+        #[command(flatten)]
+        mc: McArgs,
+        #[command(flatten)]
+        out: OutputArgs,
+    },
+}
+
+#[derive(Args)]
+struct LinearArgs {
+    /// Dimension d of the features
+    #[arg(long, default_value_t = 10)]
+    dim: usize,
+    /// Samples T per generation (T >= d to fit; T >= d + 2 for the expected test error)
+    #[arg(long, default_value_t = 100)]
+    samples: usize,
+    /// Standard deviation sigma of the label noise (>= 0)
+    #[arg(long, default_value_t = 1.0)]
+    sigma: f64,
+    /// Number of generations n (generation 1 fits the real data)
+    #[arg(long, default_value_t = 50)]
+    generations: u64,
+    /// Which data generation n trains on: the newest T samples, or all n*T so far
+    #[arg(long, value_enum)]
+    regime: Regime,
+    /// One design X per chain (reused, the papers' setting) or a new X every generation (fresh)
+    #[arg(long, value_enum, default_value_t = Design::Reused)]
+    design: Design,
+    /// Eigenvalues of the feature covariance Sigma: identity, power:ALPHA (lambda_k = k^-ALPHA)
+    /// or diag:L1,L2,... (one per dimension)
+    #[arg(long, default_value = "identity")]
+    spectrum: String,
+    /// Condition on one design X drawn from this seed (reused design): the theory becomes
+    /// linear-conditional, an expectation over the noise only, defined for any T >= d
+    #[arg(long, value_name = "SEED")]
+    fixed_design: Option<u64>,
+}
+
+#[derive(Args)]
+struct McArgs {
+    /// Independent replicates (whole chains)
+    #[arg(long, default_value_t = 1000)]
+    replicates: u64,
+    /// Seed; replicate r draws from ChaCha8(seed) on stream r
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Worker threads (default: all cores); the output is identical for any number
+    #[arg(long)]
+    threads: Option<usize>,
+}
+
+#[derive(Args)]
+struct OutputArgs {
+    #[arg(long, value_enum, help = FORMAT_HELP)]
+    format: Option<Format>,
+    /// Write to this file (atomically: complete or not at all) instead of stdout
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct VerifyArgs {
+    /// Theorem ids to check (default: all; see `collapse list`)
+    ids: Vec<String>,
+    /// Output format: table (default) or json (csv prints the assertions only)
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+    /// Seed of the run; each check derives its own seed from it and its settings
+    #[arg(long, default_value_t = verify::DEFAULT_SEED)]
+    seed: u64,
+    /// Replicates per check
+    #[arg(long, default_value_t = verify::DEFAULT_REPLICATES)]
+    replicates: u64,
+    /// Worker threads (default: all cores); the output is identical for any number
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Write to this file (atomically) instead of stdout
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Theory { family: TheoryFamily::Linear { linear, out } } => theory_linear(&linear, &out),
+        Command::Simulate { family: SimulateFamily::Linear { linear, mc, out } } => simulate_linear(&linear, &mc, &out),
+        Command::Verify(args) => run_verify(&args),
+        Command::List { format } => list(format),
+    }
+}
+
+fn default_format(format: Option<Format>) -> Format {
+    format.unwrap_or(if std::io::stdout().is_terminal() { Format::Table } else { Format::Csv })
+}
+
+fn emit(text: &str, output: &Option<PathBuf>) -> Result<()> {
+    match output {
+        Some(path) => write_atomically(path, text),
+        None => {
+            print!("{text}");
+            Ok(())
+        }
+    }
+}
+
+/// Renders a per-generation table; JSON wraps the rows with the run's description.
+fn render(table: &Table, format: Format, meta: serde_json::Value) -> String {
+    match format {
+        Format::Json => {
+            let mut doc = meta;
+            doc["rows"] = table.to_json_rows();
+            to_json_string(&doc)
+        }
+        Format::Table => format!("# {}\n{}", describe(&meta), table.to_text()),
+        Format::Csv => table.to_csv(),
+    }
+}
+
+fn describe(meta: &serde_json::Value) -> String {
+    meta.as_object()
+        .map(|o| o.iter().map(|(k, v)| format!("{k}={}", v.as_str().map_or(v.to_string(), str::to_string))).collect::<Vec<_>>().join(" "))
+        .unwrap_or_default()
+}
+
+impl LinearArgs {
+    fn setup(&self) -> Result<LinearSetup> {
+        LinearSetup::new(self.dim, self.samples, self.sigma, self.spectrum.parse::<Spectrum>()?)
+    }
+
+    fn chain(&self) -> Result<LinearChain> {
+        let chain = LinearChain::new(&self.setup()?, self.regime, self.design, self.generations)?;
+        match self.fixed_design {
+            Some(seed) => chain.conditioned(seed),
+            None => Ok(chain),
+        }
+    }
+
+    /// The closed-form curve, or the reason there is none.
+    fn theory(&self, chain: &LinearChain) -> Result<(Vec<f64>, &'static str)> {
+        match chain.conditional_theory() {
+            Some(c) => Ok((c.curve(self.regime, self.generations), "linear-conditional")),
+            None => Ok((
+                LinearTheory::new(&self.setup()?)?.curve(self.regime, self.design, self.generations),
+                theorem_id(self.regime, self.design),
+            )),
+        }
+    }
+
+    fn meta(&self, theorem: &str) -> serde_json::Value {
+        let mut meta = serde_json::json!({
+            "theorem": theorem,
+            "dim": self.dim, "samples": self.samples, "sigma": self.sigma,
+            "generations": self.generations, "regime": self.regime.to_string(),
+            "design": self.design.to_string(), "spectrum": self.spectrum,
+        });
+        if let Some(seed) = self.fixed_design {
+            meta["fixed_design"] = seed.into();
+        }
+        meta
+    }
+}
+
+fn theory_linear(args: &LinearArgs, out: &OutputArgs) -> Result<ExitCode> {
+    let chain = args.chain()?;
+    let (curve, theorem) = args.theory(&chain)?;
+    let mut table = Table::new(&["generation", "expected_test_error"]);
+    for (n, value) in (1..).zip(curve) {
+        table.push(vec![Cell::Int(n), Cell::Num(value)]);
+    }
+    emit(&render(&table, default_format(out.format), args.meta(theorem)), &out.output)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn simulate_linear(args: &LinearArgs, mc_args: &McArgs, out: &OutputArgs) -> Result<ExitCode> {
+    let chain = args.chain()?;
+    let mc = MonteCarlo::new(mc_args.replicates, mc_args.seed, mc_args.threads)?;
+    let theory = match args.theory(&chain) {
+        Ok((curve, id)) => Some((curve, id)),
+        Err(e) => {
+            eprintln!("note: no closed form to compare with ({e})");
+            None
+        }
+    };
+    if args.fixed_design.is_none() && args.samples < args.dim + 4 {
+        eprintln!(
+            "note: with T = {} < d + 4 = {} the test error has infinite variance over designs, so \
+             standard errors and intervals are unreliable",
+            args.samples,
+            args.dim + 4
+        );
+    }
+    let summaries = mc.run(&chain)?;
+    let table = simulation_table(&summaries, theory.as_ref().map(|t| t.0.as_slice()));
+    let mut meta = args.meta(theory.map_or("none", |t| t.1));
+    meta["replicates"] = mc.replicates().into();
+    meta["seed"] = mc.seed().into();
+    emit(&render(&table, default_format(out.format), meta), &out.output)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn simulation_table(summaries: &[Summary], theory: Option<&[f64]>) -> Table {
+    let mut table = Table::new(&["generation", "mean", "std_error", "ci_low", "ci_high", "theory", "z", "replicates"]);
+    for (i, s) in summaries.iter().enumerate() {
+        let t = theory.map(|t| t[i]);
+        table.push(vec![
+            Cell::Int(i as u64 + 1),
+            s.mean.into(),
+            s.std_error.into(),
+            s.ci_low.into(),
+            s.ci_high.into(),
+            t.into(),
+            t.and_then(|t| s.z(t)).into(),
+            Cell::Int(s.replicates),
+        ]);
+    }
+    table
+}
+
+fn run_verify(args: &VerifyArgs) -> Result<ExitCode> {
+    let report = verify::run(&args.ids, args.seed, args.replicates, args.threads)?;
+    let text = match args.format {
+        Format::Json => to_json_string(&report),
+        Format::Csv => verify_table(&report).to_csv(),
+        Format::Table => verify_text(&report),
+    };
+    emit(&text, &args.output)?;
+    Ok(if report.passed { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+fn verify_table(report: &verify::Report) -> Table {
+    let mut table = Table::new(&["id", "settings", "n", "theory", "estimate", "std_error", "z", "verdict"]);
+    for o in &report.checks {
+        let verdict = match (o.expect, o.passed) {
+            (verify::Expect::Agree, true) => "pass",
+            (verify::Expect::Agree, false) => "FAIL",
+            (verify::Expect::Reject, true) => "control rejected",
+            (verify::Expect::Reject, false) => "FAIL: control not rejected",
+        };
+        table.push(vec![
+            o.id.into(),
+            o.settings.clone().into(),
+            Cell::Int(o.generation),
+            o.theory.into(),
+            o.estimate.into(),
+            o.std_error.into(),
+            o.z.into(),
+            verdict.into(),
+        ]);
+    }
+    table
+}
+
+fn verify_text(report: &verify::Report) -> String {
+    let passed = report.checks.iter().filter(|o| o.passed).count();
+    let controls = report.checks.iter().filter(|o| o.expect == verify::Expect::Reject).count();
+    format!(
+        "collapse verify: seed {}, {} replicates per check\n\
+         tolerance: |z| <= {:.3}, the two-sided Bonferroni critical value for {} assertions at a \
+         family-wise false-alarm probability of {}; negative controls pass when |z| > {:.3}\n\n{}\n\
+         {passed} of {} assertions passed ({controls} of them negative controls) in {:.1} s: {}\n",
+        report.seed,
+        report.replicates,
+        report.z_critical,
+        report.assertions,
+        report.family_alpha,
+        report.z_critical,
+        verify_table(report).to_text(),
+        report.assertions,
+        report.seconds,
+        if report.passed { "VERIFIED" } else { "FAILED" }
+    )
+}
+
+fn list(format: Option<Format>) -> Result<ExitCode> {
+    let theorems = registry::theorems();
+    let text = match default_format(format) {
+        Format::Json => to_json_string(&theorems.iter().map(|t| {
+            let mut v = serde_json::to_value(t).unwrap_or_default();
+            v["proof"] = t.proof().into();
+            v
+        }).collect::<Vec<_>>()),
+        Format::Csv => {
+            let mut table = Table::new(&["id", "statement", "source", "proof", "check"]);
+            for t in &theorems {
+                table.push(vec![t.id.into(), t.statement.into(), t.source.into(), t.proof().into(), t.check.into()]);
+            }
+            table.to_csv()
+        }
+        Format::Table => theorems
+            .iter()
+            .map(|t| {
+                format!(
+                    "{}\n  statement: {}\n  source:    {}\n  proof:     {}\n  check:     collapse verify {} ({})\n",
+                    t.id, t.statement, t.source, t.proof(), t.id, t.check
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n"),
+    };
+    print!("{text}");
+    Ok(ExitCode::SUCCESS)
+}
+

@@ -1,0 +1,129 @@
+//! The Monte Carlo engine, shared by every model family.
+//!
+//! A model family describes one replicate (one whole, independent chain of
+//! generations) as a [`Chain`]; the engine owns replication, random streams,
+//! threads and statistics:
+//!
+//! - replicate `r` draws from its own stream: ChaCha8 seeded with `seed`, on
+//!   stream `r` ([`replicate_rng`]);
+//! - replicates are grouped in fixed blocks of [`BLOCK`]; blocks run in
+//!   parallel on a rayon pool, each block reduces its replicates in order, and
+//!   the blocks are merged in order. The partition does not depend on the
+//!   number of threads, so neither do the bits of the result;
+//! - standard errors are taken across replicates, never across the
+//!   generations of one chain.
+
+use crate::error::{Error, Result, require_at_least};
+use crate::stats::{Moments, Summary};
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
+
+/// The random stream a replicate draws from.
+pub type Stream = ChaCha8Rng;
+
+/// Replicates per block: the unit of parallel work and of ordered reduction.
+pub const BLOCK: u64 = 32;
+
+/// Confidence level of the intervals the engine reports.
+pub const CONFIDENCE: f64 = 0.95;
+
+/// Stream number reserved for quantities shared by all replicates of a run
+/// (for example one fixed design): never a replicate's stream.
+pub const SHARED_STREAM: u64 = u64::MAX;
+
+/// One replicate of a recursive process: a whole chain of generations.
+pub trait Chain: Sync {
+    /// How many numbers one replicate reports (for example one per generation).
+    fn width(&self) -> usize;
+
+    /// Runs one replicate with its own stream and writes its `width()`
+    /// observations into `out`.
+    fn run(&self, rng: &mut Stream, out: &mut [f64]) -> Result<()>;
+}
+
+/// The random stream of replicate `replicate` under `seed`.
+pub fn replicate_rng(seed: u64, replicate: u64) -> Stream {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(replicate);
+    rng
+}
+
+/// How a Monte Carlo run is replicated: validated once, then used freely.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MonteCarlo {
+    replicates: u64,
+    seed: u64,
+    threads: Option<usize>,
+}
+
+impl MonteCarlo {
+    /// `replicates >= 1`; `threads`, when given, `>= 1` (default: all cores).
+    pub fn new(replicates: u64, seed: u64, threads: Option<usize>) -> Result<Self> {
+        require_at_least("replicates", replicates, 1)?;
+        if let Some(k) = threads {
+            require_at_least("threads", k as u64, 1)?;
+        }
+        Ok(MonteCarlo { replicates, seed, threads })
+    }
+
+    /// Number of independent replicates.
+    pub fn replicates(&self) -> u64 {
+        self.replicates
+    }
+
+    /// The run's seed.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// Runs every replicate of `chain` and returns one accumulator per observation.
+    pub fn moments<C: Chain>(&self, chain: &C) -> Result<Vec<Moments>> {
+        let blocks = self.replicates.div_ceil(BLOCK);
+        let work = || {
+            (0..blocks)
+                .into_par_iter()
+                .map(|b| self.block(chain, b))
+                .collect::<Result<Vec<_>>>()
+        };
+        let per_block = match self.threads {
+            None => work(),
+            Some(k) => rayon::ThreadPoolBuilder::new()
+                .num_threads(k)
+                .build()
+                .map_err(|e| Error::Numerical(format!("cannot start {k} threads: {e}")))?
+                .install(work),
+        }?;
+        let mut total = vec![Moments::default(); chain.width()];
+        for block in &per_block {
+            for (t, b) in total.iter_mut().zip(block) {
+                t.merge(b);
+            }
+        }
+        Ok(total)
+    }
+
+    /// Runs every replicate of `chain` and summarises each observation.
+    pub fn run<C: Chain>(&self, chain: &C) -> Result<Vec<Summary>> {
+        Ok(self.moments(chain)?.iter().map(|m| m.summary(CONFIDENCE)).collect())
+    }
+
+    fn block<C: Chain>(&self, chain: &C, block: u64) -> Result<Vec<Moments>> {
+        let width = chain.width();
+        let mut acc = vec![Moments::default(); width];
+        let mut out = vec![0.0; width];
+        let end = ((block + 1) * BLOCK).min(self.replicates);
+        for r in block * BLOCK..end {
+            chain.run(&mut replicate_rng(self.seed, r), &mut out)?;
+            for (i, (a, &x)) in acc.iter_mut().zip(&out).enumerate() {
+                if !x.is_finite() {
+                    return Err(Error::Numerical(format!(
+                        "replicate {r} produced the non-finite value {x} at observation {i}"
+                    )));
+                }
+                a.push(x);
+            }
+        }
+        Ok(acc)
+    }
+}

@@ -1,0 +1,133 @@
+//! Summary statistics for Monte Carlo output: a mergeable mean/variance
+//! accumulator, the per-quantity summary that every report prints, and the
+//! normal and Student-t quantiles behind confidence intervals and tolerances.
+//!
+//! Merging follows Chan, Golub and LeVeque (1979). The engine merges
+//! accumulators in a fixed order (replicate order inside a block, block order
+//! across blocks), so the bits of every summary are independent of the number
+//! of threads.
+
+use serde::Serialize;
+use statrs::distribution::{ContinuousCDF, Normal, StudentsT};
+
+/// Running count, mean and sum of squared deviations of a sample.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Moments {
+    count: u64,
+    mean: f64,
+    m2: f64,
+}
+
+impl Moments {
+    /// Adds one observation (Welford's update).
+    pub fn push(&mut self, x: f64) {
+        self.count += 1;
+        let delta = x - self.mean;
+        self.mean += delta / self.count as f64;
+        self.m2 += delta * (x - self.mean);
+    }
+
+    /// Merges another accumulator into this one (Chan et al.'s pairwise update).
+    pub fn merge(&mut self, other: &Moments) {
+        if other.count == 0 {
+            return;
+        }
+        if self.count == 0 {
+            *self = *other;
+            return;
+        }
+        let n = (self.count + other.count) as f64;
+        let delta = other.mean - self.mean;
+        let w = other.count as f64 / n;
+        self.mean += delta * w;
+        self.m2 += other.m2 + delta * delta * self.count as f64 * w;
+        self.count += other.count;
+    }
+
+    /// Number of observations.
+    pub fn count(&self) -> u64 {
+        self.count
+    }
+
+    /// Sample mean (0 for an empty sample).
+    pub fn mean(&self) -> f64 {
+        self.mean
+    }
+
+    /// Unbiased sample variance (0 with fewer than two observations).
+    pub fn variance(&self) -> f64 {
+        if self.count < 2 { 0.0 } else { self.m2 / (self.count - 1) as f64 }
+    }
+
+    /// The summary of this sample, with a confidence interval at `level`.
+    pub fn summary(&self, level: f64) -> Summary {
+        let std_dev = self.variance().sqrt();
+        let std_error = std_dev / (self.count as f64).sqrt();
+        let half = student_quantile(0.5 + level / 2.0, self.count.saturating_sub(1)) * std_error;
+        Summary {
+            replicates: self.count,
+            mean: self.mean,
+            std_dev,
+            std_error,
+            ci_low: self.mean - half,
+            ci_high: self.mean + half,
+        }
+    }
+}
+
+/// The Monte Carlo summary of one quantity: the mean over independent
+/// replicates, its standard error and a two-sided confidence interval
+/// (Student t with `replicates - 1` degrees of freedom).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Summary {
+    /// Number of independent replicates.
+    pub replicates: u64,
+    /// Mean over replicates.
+    pub mean: f64,
+    /// Sample standard deviation across replicates.
+    pub std_dev: f64,
+    /// Standard error of the mean, `std_dev / sqrt(replicates)`.
+    pub std_error: f64,
+    /// Lower end of the confidence interval.
+    pub ci_low: f64,
+    /// Upper end of the confidence interval.
+    pub ci_high: f64,
+}
+
+impl Summary {
+    /// The z-score of the mean against a reference value: `(mean - theory) / std_error`.
+    /// `None` when the standard error is zero (for example with no noise), where no
+    /// score is meaningful.
+    pub fn z(&self, theory: f64) -> Option<f64> {
+        (self.std_error > 0.0).then(|| (self.mean - theory) / self.std_error)
+    }
+}
+
+/// The `p`-quantile of the standard normal distribution, `0 < p < 1`.
+pub fn normal_quantile(p: f64) -> f64 {
+    debug_assert!(p > 0.0 && p < 1.0, "normal_quantile needs 0 < p < 1, got {p}");
+    Normal::standard().inverse_cdf(p)
+}
+
+/// The `p`-quantile of Student's t with `dof` degrees of freedom.
+///
+/// Above 10^4 degrees of freedom the normal quantile is used: it differs from
+/// the t quantile by less than 1e-3 relative there, and `statrs`' t quantile
+/// is slow and inaccurate for very large `dof` (see `shared/DEPENDENCIES.md`).
+/// With no degrees of freedom (a single replicate) the interval is infinite.
+pub fn student_quantile(p: f64, dof: u64) -> f64 {
+    match dof {
+        0 => f64::INFINITY,
+        1..=10_000 => StudentsT::new(0.0, 1.0, dof as f64)
+            .expect("location 0, scale 1 and dof >= 1 are valid")
+            .inverse_cdf(p),
+        _ => normal_quantile(p),
+    }
+}
+
+/// The two-sided critical value for `assertions` simultaneous tests whose
+/// family-wise false-alarm probability is at most `family_alpha` (Bonferroni):
+/// `Phi^{-1}(1 - family_alpha / (2 * assertions))`.
+pub fn bonferroni_z(family_alpha: f64, assertions: usize) -> f64 {
+    normal_quantile(1.0 - family_alpha / (2.0 * assertions.max(1) as f64))
+}

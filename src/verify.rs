@@ -1,0 +1,199 @@
+//! `collapse verify`: every registered closed form against its Monte Carlo
+//! check, judged with a tolerance derived from standard errors.
+//!
+//! A [`Check`] simulates one setting and yields [`Comparison`]s (a closed form
+//! and a Monte Carlo summary of the same quantity). Every comparison is one
+//! assertion. An assertion passes when `|z| <= z_crit`, with
+//! `z = (estimate - theory) / std_error` and `z_crit` the two-sided Bonferroni
+//! critical value for all assertions of the run at a family-wise false-alarm
+//! probability [`FAMILY_ALPHA`]: a correct suite fails by chance with
+//! probability at most `FAMILY_ALPHA`.
+//!
+//! Negative controls are checks against a deliberately wrong formula; they
+//! pass when the same rule *rejects* the formula (`|z| > z_crit`), which shows
+//! that the checks have power.
+
+use crate::error::Result;
+use crate::mc::MonteCarlo;
+use crate::registry;
+use crate::stats::{Summary, bonferroni_z};
+use serde::Serialize;
+use std::time::Instant;
+
+/// Family-wise false-alarm probability of one `collapse verify` run.
+pub const FAMILY_ALPHA: f64 = 1e-3;
+
+/// Replicates per check unless `--replicates` says otherwise.
+pub const DEFAULT_REPLICATES: u64 = 20_000;
+
+/// Seed unless `--seed` says otherwise.
+pub const DEFAULT_SEED: u64 = 20_240_724;
+
+/// What a check expects of its reference formula.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Expect {
+    /// The closed form: the simulation must agree with it.
+    Agree,
+    /// A negative control: a wrong formula that the simulation must reject.
+    Reject,
+}
+
+/// One closed form beside the Monte Carlo summary of the same quantity.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Comparison {
+    /// The generation compared.
+    pub generation: u64,
+    /// The reference formula's value.
+    pub theory: f64,
+    /// The Monte Carlo summary.
+    pub estimate: Summary,
+}
+
+type Evaluate = Box<dyn Fn(&MonteCarlo) -> Result<Vec<Comparison>> + Send + Sync>;
+
+/// One Monte Carlo check of a theorem at one setting.
+pub struct Check {
+    /// The theorem id.
+    pub id: &'static str,
+    /// The setting, one line (`d=10 T=100 ...`).
+    pub settings: String,
+    /// Agreement, or a negative control.
+    pub expect: Expect,
+    evaluate: Evaluate,
+}
+
+impl Check {
+    /// A check of theorem `id` at `settings`.
+    pub fn new(id: &'static str, settings: String, expect: Expect, evaluate: Evaluate) -> Self {
+        Check { id, settings, expect, evaluate }
+    }
+
+    /// This check's seed: the run's seed mixed with a hash of the id and the
+    /// settings, so checks are independent and adding one changes no other.
+    pub fn seed(&self, run_seed: u64) -> u64 {
+        let text = format!("{}|{}", self.id, self.settings);
+        let fnv = text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+        splitmix64(run_seed ^ fnv)
+    }
+
+    /// Runs the simulation with the given replication.
+    pub fn evaluate(&self, mc: &MonteCarlo) -> Result<Vec<Comparison>> {
+        (self.evaluate)(mc)
+    }
+}
+
+fn splitmix64(x: u64) -> u64 {
+    let mut z = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// Every registered check, family by family.
+pub fn checks() -> Vec<Check> {
+    crate::linear::checks::checks()
+}
+
+/// One judged assertion: the rows of `collapse verify`'s table.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Outcome {
+    /// The theorem id.
+    pub id: &'static str,
+    /// The setting.
+    pub settings: String,
+    /// The generation compared.
+    pub generation: u64,
+    /// Agreement or negative control.
+    pub expect: Expect,
+    /// The reference formula's value.
+    pub theory: f64,
+    /// The Monte Carlo mean.
+    pub estimate: f64,
+    /// Its standard error.
+    pub std_error: f64,
+    /// `(estimate - theory) / std_error`; `None` when the standard error is 0.
+    pub z: Option<f64>,
+    /// Independent replicates behind the estimate.
+    pub replicates: u64,
+    /// The verdict.
+    pub passed: bool,
+}
+
+/// The result of a `collapse verify` run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    /// The run's seed.
+    pub seed: u64,
+    /// Replicates per check.
+    pub replicates: u64,
+    /// Family-wise false-alarm probability.
+    pub family_alpha: f64,
+    /// Number of assertions judged.
+    pub assertions: usize,
+    /// The critical value: an assertion passes when `|z| <= z_critical`
+    /// (a negative control when `|z| > z_critical`).
+    pub z_critical: f64,
+    /// Every assertion.
+    pub checks: Vec<Outcome>,
+    /// Whether every assertion passed.
+    pub passed: bool,
+    /// Wall-clock seconds.
+    pub seconds: f64,
+}
+
+/// Judges one comparison.
+pub fn judge(expect: Expect, c: &Comparison, z_critical: f64) -> bool {
+    match (expect, c.estimate.z(c.theory)) {
+        (Expect::Agree, Some(z)) => z.abs() <= z_critical,
+        (Expect::Agree, None) => c.estimate.mean == c.theory,
+        (Expect::Reject, Some(z)) => z.abs() > z_critical,
+        (Expect::Reject, None) => c.estimate.mean != c.theory,
+    }
+}
+
+/// Runs the checks of the given theorem ids (all when `ids` is empty).
+pub fn run(ids: &[String], seed: u64, replicates: u64, threads: Option<usize>) -> Result<Report> {
+    for id in ids {
+        registry::find(id)?;
+    }
+    let start = Instant::now();
+    let selected: Vec<Check> = checks().into_iter().filter(|c| ids.is_empty() || ids.iter().any(|i| i == c.id)).collect();
+    let mut results = Vec::with_capacity(selected.len());
+    for check in &selected {
+        let mc = MonteCarlo::new(replicates, check.seed(seed), threads)?;
+        results.push(check.evaluate(&mc)?);
+    }
+    let assertions = results.iter().map(Vec::len).sum();
+    let z_critical = bonferroni_z(FAMILY_ALPHA, assertions);
+    let checks: Vec<Outcome> = selected
+        .iter()
+        .zip(&results)
+        .flat_map(|(check, comparisons)| comparisons.iter().map(move |c| outcome(check, c, z_critical)))
+        .collect();
+    Ok(Report {
+        seed,
+        replicates,
+        family_alpha: FAMILY_ALPHA,
+        assertions,
+        z_critical,
+        passed: checks.iter().all(|o| o.passed),
+        checks,
+        seconds: start.elapsed().as_secs_f64(),
+    })
+}
+
+fn outcome(check: &Check, c: &Comparison, z_critical: f64) -> Outcome {
+    Outcome {
+        id: check.id,
+        settings: check.settings.clone(),
+        generation: c.generation,
+        expect: check.expect,
+        theory: c.theory,
+        estimate: c.estimate.mean,
+        std_error: c.estimate.std_error,
+        z: c.estimate.z(c.theory),
+        replicates: c.estimate.replicates,
+        passed: judge(check.expect, c, z_critical),
+    }
+}
