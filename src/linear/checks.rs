@@ -25,7 +25,7 @@ pub const THEOREMS: [Theorem; 4] = [
     Theorem {
         id: "linear-accumulate",
         family: "linear",
-        statement: "accumulate, reused design: E[test error at generation n] = sigma^2 d / (T - d - 1) sum_{i<=n} 1/i^2 < (pi^2/6) sigma^2 d / (T - d - 1)",
+        statement: "accumulate, reused design: E[test error at generation n] = sigma^2 d / (T - d - 1) sum_{i<=n} 1/i^2 < (pi^2/6) sigma^2 d / (T - d - 1) for every n (sigma > 0)",
         source: "Gerstgrasser et al. (2024), Sec. 3, Thm 1",
         check: "mean test error of simulated chains at several generations up to n = 50; control: the replace formula is rejected",
     },

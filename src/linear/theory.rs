@@ -86,7 +86,8 @@ impl LinearTheory {
     }
 
     /// **linear-accumulate.** Reused design:
-    /// `E[test error at generation n] = base * sum_{i<=n} 1/i^2 < (pi^2/6) base`.
+    /// `E[test error at generation n] = base * sum_{i<=n} 1/i^2 < (pi^2/6) base`
+    /// for every `n` (strictly when `sigma > 0`; with no noise both sides are 0).
     ///
     /// ```text
     /// w_n - w* = sum_{i<=n} eta_i / i,  eta_i = (X^T X)^{-1} X^T E_i

@@ -1,0 +1,154 @@
+//! The command line: outputs that other tools read, and bad input that gives a
+//! one-line error naming the flag, the value and the rule, with a non-zero exit
+//! and no panic.
+
+use std::process::{Command, Output};
+
+fn collapse(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_collapse")).args(args).output().expect("the binary runs")
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Runs a bad command and checks the error names every fragment given.
+fn rejects(args: &[&str], fragments: &[&str]) {
+    let out = collapse(args);
+    let err = stderr(&out);
+    assert!(!out.status.success(), "{args:?} succeeded");
+    assert!(!err.contains("panicked"), "{args:?} panicked: {err}");
+    assert!(out.stdout.is_empty(), "{args:?} printed output before failing");
+    let first = err.lines().next().unwrap_or_default();
+    for f in fragments {
+        assert!(first.contains(f), "{args:?}: `{f}` missing from the error's first line: {err}");
+    }
+}
+
+const THEORY: &[&str] = &["theory", "linear", "--regime", "replace"];
+const SIMULATE: &[&str] = &["simulate", "linear", "--regime", "replace", "--replicates", "10"];
+
+fn with<'a>(base: &[&'a str], extra: &[&'a str]) -> Vec<&'a str> {
+    base.iter().chain(extra).copied().collect()
+}
+
+#[test]
+fn samples_below_d_plus_2_for_the_expectation() {
+    rejects(&with(THEORY, &["--dim", "12", "--samples", "13"]), &["--samples", "13", "T >= d + 2 = 14"]);
+}
+
+#[test]
+fn samples_below_d_to_fit() {
+    rejects(&with(SIMULATE, &["--dim", "12", "--samples", "11"]), &["--samples", "11", "T >= d = 12"]);
+}
+
+#[test]
+fn negative_and_non_finite_sigma() {
+    rejects(&with(THEORY, &["--sigma=-1"]), &["--sigma", "-1", ">= 0"]);
+    rejects(&with(THEORY, &["--sigma", "NaN"]), &["--sigma", "NaN", "finite"]);
+    rejects(&with(SIMULATE, &["--sigma", "inf"]), &["--sigma", "inf", "finite"]);
+}
+
+#[test]
+fn zero_generations_and_replicates() {
+    rejects(&with(THEORY, &["--generations", "0"]), &["--generations", "0", "at least 1"]);
+    rejects(&["simulate", "linear", "--regime", "replace", "--replicates", "0"], &["--replicates", "0", "at least 1"]);
+    rejects(&with(SIMULATE, &["--threads", "0"]), &["--threads", "0", "at least 1"]);
+    rejects(&["verify", "--replicates", "0"], &["--replicates", "0", "at least 1"]);
+}
+
+#[test]
+fn unknown_regime_design_spectrum_and_id() {
+    rejects(&["theory", "linear", "--regime", "blend"], &["--regime", "blend"]);
+    rejects(&with(THEORY, &["--design", "new"]), &["--design", "new"]);
+    rejects(&with(THEORY, &["--spectrum", "power:x"]), &["--spectrum", "power:x", "not a number"]);
+    rejects(&with(THEORY, &["--spectrum", "diag:1,2"]), &["--spectrum", "one eigenvalue per dimension"]);
+    rejects(&with(THEORY, &["--dim", "2", "--spectrum", "diag:1,-2"]), &["--spectrum", "positive"]);
+    rejects(&["verify", "linear-nonsense"], &["linear-nonsense", "linear-replace"]);
+    rejects(&with(THEORY, &["--design", "fresh", "--fixed-design", "3"]), &["--fixed-design", "3", "--design reused"]);
+}
+
+#[test]
+fn theory_csv_columns_and_exact_values() {
+    let out = collapse(&with(THEORY, &["--dim", "10", "--samples", "100", "--generations", "3", "--format", "csv"]));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "generation,expected_test_error");
+    let values: Vec<f64> = lines[1..].iter().map(|l| l.split(',').nth(1).unwrap().parse().unwrap()).collect();
+    for (n, v) in (1..).zip(values) {
+        assert!((v - n as f64 * 10.0 / 89.0).abs() < 1e-15, "n = {n}: {v}");
+    }
+}
+
+#[test]
+fn conditional_theory_exists_where_the_unconditional_does_not() {
+    let out = collapse(&with(THEORY, &["--dim", "5", "--samples", "6", "--fixed-design", "3", "--format", "json"]));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["theorem"], "linear-conditional");
+    assert!(doc["rows"][0]["expected_test_error"].as_f64().unwrap() > 0.0);
+}
+
+#[test]
+fn simulate_columns_and_json() {
+    let out = collapse(&with(SIMULATE, &["--generations", "4", "--format", "csv"]));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text.lines().next().unwrap(), "generation,mean,std_error,ci_low,ci_high,theory,z,replicates");
+    assert_eq!(text.lines().count(), 5);
+    let out = collapse(&with(SIMULATE, &["--generations", "4", "--format", "json"]));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["rows"].as_array().unwrap().len(), 4);
+    assert_eq!(doc["theorem"], "linear-replace");
+    assert_eq!(doc["rows"][3]["replicates"], 10);
+}
+
+#[test]
+fn simulate_without_a_closed_form_says_so() {
+    let out = collapse(&with(SIMULATE, &["--dim", "5", "--samples", "6", "--generations", "2", "--format", "csv"]));
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("no closed form"), "{}", stderr(&out));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.lines().nth(1).unwrap().contains(",,,"), "theory and z should be empty: {text}");
+}
+
+#[test]
+fn verify_json_has_the_documented_fields() {
+    let out = collapse(&["verify", "linear-conditional", "--replicates", "2000", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("verify prints JSON");
+    assert_eq!(out.status.success(), doc["passed"].as_bool().unwrap());
+    let checks = doc["checks"].as_array().unwrap();
+    assert!(!checks.is_empty());
+    for c in checks {
+        for field in ["id", "passed", "theory", "estimate", "std_error", "z"] {
+            assert!(c.get(field).is_some(), "missing `{field}` in {c}");
+        }
+        assert_eq!(c["id"], "linear-conditional");
+    }
+}
+
+#[test]
+fn output_file_is_written_whole() {
+    let dir = std::env::temp_dir().join(format!("collapse-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("theory.csv");
+    let out = collapse(&with(THEORY, &["--generations", "2", "--format", "csv", "--output", path.to_str().unwrap()]));
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(&path).unwrap().lines().count(), 3);
+    let missing = dir.join("no-such-dir").join("x.csv");
+    rejects(&with(THEORY, &["--output", missing.to_str().unwrap()]), &["--output", "cannot write"]);
+    assert!(!missing.exists());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn list_names_every_theorem_with_its_proof() {
+    let out = collapse(&["list", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ids: Vec<&str> = doc.as_array().unwrap().iter().map(|t| t["id"].as_str().unwrap()).collect();
+    for id in ["linear-replace", "linear-accumulate", "linear-accumulate-fresh", "linear-conditional"] {
+        assert!(ids.contains(&id), "{id} missing from {ids:?}");
+    }
+    assert_eq!(doc[0]["proof"], format!("proofs/{}.md", ids[0]));
+}
