@@ -1,1 +1,55 @@
-fn main(){}
+//! Workload W1 of the spine issue: `d = 10, T = 100, sigma = 1`, `R = 1000`
+//! replicates, reused design, each regime, at `n = 50` and `n = 500`
+//! generations; beside it the sampling floor (the same number of standard
+//! normal draws through the same engine, with nothing else). Fixed seeds;
+//! parameters in the benchmark ids. Run with `cargo bench --bench w1`.
+
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use model_collapse::linear::sim::{LinearChain, fill_normal};
+use model_collapse::linear::{Design, LinearSetup, Regime, Spectrum};
+use model_collapse::mc::{Chain, MonteCarlo, Stream};
+use std::hint::black_box;
+
+const SEED: u64 = 1;
+const REPLICATES: u64 = 1000;
+
+/// Draws as many normals per replicate as a W1 chain (`T d` for the design,
+/// `T` per generation) and reports their sum.
+struct SamplingFloor {
+    draws: usize,
+}
+
+impl Chain for SamplingFloor {
+    fn width(&self) -> usize {
+        1
+    }
+
+    fn run(&self, rng: &mut Stream, out: &mut [f64]) -> model_collapse::Result<()> {
+        let mut buffer = vec![0.0; self.draws];
+        fill_normal(rng, 1.0, &mut buffer);
+        out[0] = buffer.iter().sum();
+        Ok(())
+    }
+}
+
+fn w1(c: &mut Criterion) {
+    let (d, t) = (10, 100);
+    let setup = LinearSetup::new(d, t, 1.0, Spectrum::Identity).unwrap();
+    let mc = MonteCarlo::new(REPLICATES, SEED, None).unwrap();
+    let mut group = c.benchmark_group("w1");
+    group.sample_size(20);
+    for n in [50u64, 500] {
+        for regime in [Regime::Replace, Regime::Accumulate] {
+            let chain = LinearChain::new(&setup, regime, Design::Reused, n).unwrap();
+            let id = BenchmarkId::new(format!("{regime}/d{d}-T{t}-R{REPLICATES}"), format!("n{n}"));
+            group.bench_function(id, |b| b.iter(|| black_box(mc.run(&chain).unwrap())));
+        }
+        let floor = SamplingFloor { draws: t * d + n as usize * t };
+        let id = BenchmarkId::new(format!("sampling-floor/d{d}-T{t}-R{REPLICATES}"), format!("n{n}"));
+        group.bench_function(id, |b| b.iter(|| black_box(mc.run(&floor).unwrap())));
+    }
+    group.finish();
+}
+
+criterion_group!(benches, w1);
+criterion_main!(benches);

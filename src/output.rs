@@ -203,3 +203,24 @@ pub fn write_atomically(path: &Path, text: &str) -> Result<()> {
     }
     result.map_err(io)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn significant_digits() {
+        assert_eq!(format_sig(0.1123595505617978, 6), "0.112360");
+        assert_eq!(format_sig(1234.5678, 6), "1234.57");
+        assert_eq!(format_sig(1.5e-7, 3), "1.50e-7");
+        assert_eq!(format_sig(0.0, 6), "0");
+    }
+
+    #[test]
+    fn csv_quotes_text_with_commas_and_json_uses_null() {
+        let mut t = Table::new(&["a", "b"]);
+        t.push(vec![Cell::Text("x,y".into()), Cell::Missing]);
+        assert_eq!(t.to_csv(), "a,b\n\"x,y\",\n");
+        assert_eq!(t.to_json_rows()[0]["b"], serde_json::Value::Null);
+    }
+}

@@ -131,3 +131,58 @@ pub fn student_quantile(p: f64, dof: u64) -> f64 {
 pub fn bonferroni_z(family_alpha: f64, assertions: usize) -> f64 {
     normal_quantile(1.0 - family_alpha / (2.0 * assertions.max(1) as f64))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn direct(xs: &[f64]) -> (f64, f64) {
+        let n = xs.len() as f64;
+        let mean = xs.iter().sum::<f64>() / n;
+        let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0);
+        (mean, var)
+    }
+
+    #[test]
+    fn merged_blocks_match_the_two_pass_formula() {
+        let xs: Vec<f64> = (0..1000).map(|i| ((i * 7919) % 1013) as f64 * 0.37 + 1e6).collect();
+        let mut whole = Moments::default();
+        xs.iter().for_each(|&x| whole.push(x));
+        let mut merged = Moments::default();
+        for chunk in xs.chunks(33) {
+            let mut m = Moments::default();
+            chunk.iter().for_each(|&x| m.push(x));
+            merged.merge(&m);
+        }
+        let (mean, var) = direct(&xs);
+        for m in [whole, merged] {
+            assert_eq!(m.count(), 1000);
+            assert!((m.mean() - mean).abs() <= 1e-12 * mean.abs(), "{} vs {mean}", m.mean());
+            assert!((m.variance() - var).abs() <= 1e-8 * var, "{} vs {var}", m.variance());
+        }
+    }
+
+    #[test]
+    fn summary_interval_and_z() {
+        let mut m = Moments::default();
+        [1.0, 2.0, 3.0, 4.0].iter().for_each(|&x| m.push(x));
+        let s = m.summary(0.95);
+        // sd = sqrt(5/3), se = sd / 2, t_{0.975, 3} = 3.182446305284263
+        let se = (5.0f64 / 3.0).sqrt() / 2.0;
+        assert!((s.std_error - se).abs() < 1e-15);
+        assert!((s.ci_high - (2.5 + 3.182446305284263 * se)).abs() < 1e-9);
+        assert!((s.z(2.0).unwrap() - 0.5 / se).abs() < 1e-15);
+        let mut constant = Moments::default();
+        constant.push(3.0);
+        constant.push(3.0);
+        assert_eq!(constant.summary(0.95).z(3.0), None);
+    }
+
+    #[test]
+    fn bonferroni_critical_values() {
+        // Phi^{-1}(1 - 0.025) = 1.959963984540054; Phi^{-1}(1 - 1e-3 / 60) = 4.149...
+        assert!((bonferroni_z(0.05, 1) - 1.959963984540054).abs() < 1e-9);
+        assert!(bonferroni_z(1e-3, 30) > 4.1 && bonferroni_z(1e-3, 30) < 4.2);
+        assert!(bonferroni_z(1e-3, 60) > bonferroni_z(1e-3, 30));
+    }
+}

@@ -195,3 +195,26 @@ impl LinearSetup {
         format!("d={} T={} sigma={} spectrum={}", self.dim, self.samples, self.sigma, self.spectrum)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spectrum_round_trips_through_text() {
+        for text in ["identity", "power:1.5", "diag:1,0.5,0.25"] {
+            let s: Spectrum = text.parse().unwrap();
+            assert_eq!(s.to_string(), text);
+        }
+        assert_eq!(Spectrum::PowerLaw(1.0).eigenvalues(3), vec![1.0, 0.5, 1.0 / 3.0]);
+        assert!("power".parse::<Spectrum>().is_err());
+    }
+
+    #[test]
+    fn setup_errors_name_parameter_value_and_rule() {
+        let e = LinearSetup::new(12, 10, 1.0, Spectrum::Identity).unwrap_err();
+        assert_eq!(e.to_string(), "--samples = 10: least squares needs T >= d = 12 rows per generation");
+        let e = LinearSetup::new(0, 10, 1.0, Spectrum::Identity).unwrap_err();
+        assert!(e.to_string().starts_with("--dim = 0"));
+    }
+}

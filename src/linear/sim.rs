@@ -15,14 +15,14 @@
 //!   chain serves every generation.
 //!
 //! Order of draws in a replicate's stream: the design (column by column, unless
-//! one is given), then for each generation its fresh design (fresh design only)
-//! and its `T` noise values.
+//! one is given), then for each generation its fresh design (fresh design only) and
+//! its `T` noise values.
 
 use super::theory::ConditionalTheory;
 use super::{Design, LinearSetup, Regime};
 use crate::error::{Error, Result, require_at_least};
 use crate::mc::{Chain, SHARED_STREAM, Stream, replicate_rng};
-use nalgebra::{Cholesky, DMatrix, DVector, Dyn};
+use nalgebra::{Cholesky, DMatrix, DVector};
 use rand::RngExt;
 use rand_distr::StandardNormal;
 
@@ -40,32 +40,196 @@ pub fn fill_normal(rng: &mut Stream, scale: f64, out: &mut [f64]) {
     }
 }
 
-/// A `T x d` design with rows `x ~ N(0, diag(eigenvalues))`.
-pub fn draw_design(rng: &mut Stream, samples: usize, sqrt_eigenvalues: &[f64]) -> DMatrix<f64> {
-    let mut x = DMatrix::zeros(samples, sqrt_eigenvalues.len());
-    for (mut column, &scale) in x.column_iter_mut().zip(sqrt_eigenvalues) {
-        fill_normal(rng, scale, column.as_mut_slice());
+/// Partial sums in [`dot`]: enough independent chains to hide the latency of
+/// floating-point addition.
+const LANES: usize = 8;
+
+/// `sum_i a_i b_i`, accumulated in [`LANES`] independent partial sums that
+/// are added up in a fixed order at the end.
+///
+/// A single running sum would forbid the compiler to reorder the additions,
+/// leaving the loop bound by the latency of one addition per element. The
+/// order of operations is fixed by this code, not by the instruction set: on
+/// x86-64 a copy compiled for AVX (no FMA, so no change of rounding) is chosen
+/// at run time, and it returns the same bits as the portable one.
+pub fn dot(a: &[f64], b: &[f64]) -> f64 {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx") {
+            // SAFETY: the CPU supports AVX, checked just above.
+            return unsafe { dot_avx(a, b) };
+        }
     }
-    x
+    dot_portable(a, b)
 }
 
-fn factor(gram: DMatrix<f64>) -> Result<Cholesky<f64, Dyn>> {
-    let rows = gram.nrows();
-    Cholesky::new(gram).ok_or_else(|| {
-        Error::Numerical(format!(
-            "the {rows} x {rows} Gram matrix of a design is not positive definite in floating \
-             point (a design with T close to d is nearly singular; use more samples)"
-        ))
-    })
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx")]
+fn dot_avx(a: &[f64], b: &[f64]) -> f64 {
+    dot_portable(a, b)
+}
+
+#[inline(always)]
+fn dot_portable(a: &[f64], b: &[f64]) -> f64 {
+    debug_assert_eq!(a.len(), b.len());
+    let (a8, b8) = (a.chunks_exact(LANES), b.chunks_exact(LANES));
+    let tail: f64 = a8.remainder().iter().zip(b8.remainder()).map(|(x, y)| x * y).sum();
+    let mut acc = [0.0; LANES];
+    for (x, y) in a8.zip(b8) {
+        for k in 0..LANES {
+            acc[k] += x[k] * y[k];
+        }
+    }
+    let pairs = [acc[0] + acc[4], acc[1] + acc[5], acc[2] + acc[6], acc[3] + acc[7]];
+    (pairs[0] + pairs[2]) + (pairs[1] + pairs[3]) + tail
+}
+
+/// A `T x d` design stored column by column, rows `x ~ N(0, diag(eigenvalues))`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DesignMatrix {
+    samples: usize,
+    columns: Vec<f64>,
+}
+
+impl DesignMatrix {
+    /// Draws the design column by column, coordinate `k` scaled by `sqrt(lambda_k)`.
+    pub fn draw(rng: &mut Stream, samples: usize, sqrt_eigenvalues: &[f64]) -> Self {
+        let mut columns = vec![0.0; samples * sqrt_eigenvalues.len()];
+        for (column, &scale) in columns.chunks_exact_mut(samples).zip(sqrt_eigenvalues) {
+            fill_normal(rng, scale, column);
+        }
+        DesignMatrix { samples, columns }
+    }
+
+    /// A given `T x d` matrix.
+    pub fn from_matrix(x: &DMatrix<f64>) -> Self {
+        DesignMatrix { samples: x.nrows(), columns: x.as_slice().to_vec() }
+    }
+
+    /// The design as an `nalgebra` matrix (a copy).
+    pub fn to_matrix(&self) -> DMatrix<f64> {
+        DMatrix::from_column_slice(self.samples, self.columns.len() / self.samples, &self.columns)
+    }
+
+    fn column(&self, j: usize) -> &[f64] {
+        &self.columns[j * self.samples..(j + 1) * self.samples]
+    }
+
+    fn dim(&self) -> usize {
+        self.columns.len() / self.samples
+    }
+
+    /// The Gram matrix `X^T X`, one dot product per entry of its lower triangle.
+    pub fn gram(&self) -> DMatrix<f64> {
+        let d = self.dim();
+        let mut g = DMatrix::zeros(d, d);
+        for j in 0..d {
+            for k in 0..=j {
+                g[(j, k)] = dot(self.column(j), self.column(k));
+                g[(k, j)] = g[(j, k)];
+            }
+        }
+        g
+    }
+
+    /// `X^T e`, written into `out`.
+    pub fn transpose_times(&self, e: &[f64], out: &mut [f64]) {
+        for (j, o) in out.iter_mut().enumerate() {
+            *o = dot(self.column(j), e);
+        }
+    }
+}
+
+/// A `T x d` design with rows `x ~ N(0, diag(eigenvalues))`, as a matrix.
+pub fn draw_design(rng: &mut Stream, samples: usize, sqrt_eigenvalues: &[f64]) -> DMatrix<f64> {
+    DesignMatrix::draw(rng, samples, sqrt_eigenvalues).to_matrix()
+}
+
+/// The Cholesky factor `L` of a symmetric positive definite matrix `A = L L^T`
+/// (computed by `nalgebra`), laid out for fast solves.
+///
+/// Both substitutions run column by column (`b[j+1..] -= L[j+1.., j] y_j`):
+/// the updates within a step are independent, so a step costs one
+/// multiplication and one update instead of a chain of dependent additions.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Factor {
+    dim: usize,
+    /// `L` row by row (the columns of `L^T`, used backwards).
+    lower: Vec<f64>,
+    /// `L` column by column (used forwards).
+    upper: Vec<f64>,
+    /// `1 / L_jj`.
+    inverse_diagonal: Vec<f64>,
+}
+
+impl Factor {
+    /// Factors `a`; fails when it is not positive definite in floating point.
+    pub fn new(a: DMatrix<f64>) -> Result<Self> {
+        let dim = a.nrows();
+        let l = Cholesky::new(a)
+            .ok_or_else(|| {
+                Error::Numerical(format!(
+                    "the {dim} x {dim} Gram matrix of a design is not positive definite in floating \
+                     point (a design with T close to d is nearly singular; use more samples)"
+                ))
+            })?
+            .unpack();
+        let inverse_diagonal = (0..dim).map(|j| 1.0 / l[(j, j)]).collect();
+        Ok(Factor { dim, lower: l.transpose().as_slice().to_vec(), upper: l.as_slice().to_vec(), inverse_diagonal })
+    }
+
+    /// Solves `L y = b` in place, from row `from` on (rows above are zero).
+    fn forward(&self, b: &mut [f64], from: usize) {
+        let d = self.dim;
+        for j in from..d {
+            b[j] *= self.inverse_diagonal[j];
+            let (done, rest) = b.split_at_mut(j + 1);
+            let column = &self.upper[j * d + j + 1..(j + 1) * d];
+            rest.iter_mut().zip(column).for_each(|(r, l)| *r -= l * done[j]);
+        }
+    }
+
+    /// Solves `A x = b` in place: `L y = b`, then `L^T x = y`.
+    pub fn solve(&self, b: &mut [f64]) {
+        let d = self.dim;
+        self.forward(b, 0);
+        for j in (0..d).rev() {
+            b[j] *= self.inverse_diagonal[j];
+            let (rest, done) = b.split_at_mut(j);
+            let column = &self.lower[j * d..j * d + j];
+            rest.iter_mut().zip(column).for_each(|(r, l)| *r -= l * done[0]);
+        }
+    }
+
+    /// `||L^{-1} e_k||^2 = (A^{-1})_{kk}` for every `k`, by forward substitution.
+    pub fn inverse_diagonal(&self) -> Vec<f64> {
+        (0..self.dim)
+            .map(|k| {
+                let mut y = vec![0.0; self.dim];
+                y[k] = 1.0;
+                self.forward(&mut y, k);
+                y.iter().map(|v| v * v).sum()
+            })
+            .collect()
+    }
+}
+
+/// `out = a x` for a symmetric `a` stored column by column, as a sum of
+/// scaled columns (independent updates, vectorised).
+fn symmetric_times(a: &DMatrix<f64>, x: &[f64], out: &mut [f64]) {
+    out.fill(0.0);
+    for (column, &xj) in a.as_slice().chunks_exact(x.len()).zip(x) {
+        out.iter_mut().zip(column).for_each(|(o, a)| *o += a * xj);
+    }
 }
 
 /// One design shared by every replicate of a run: the setting of
 /// `linear-conditional`, where expectations are over the noise only.
 #[derive(Debug, Clone)]
 pub struct GivenDesign {
-    x: DMatrix<f64>,
+    x: DesignMatrix,
     gram: DMatrix<f64>,
-    cholesky: Cholesky<f64, Dyn>,
+    factor: Factor,
 }
 
 impl GivenDesign {
@@ -73,30 +237,24 @@ impl GivenDesign {
     /// ([`SHARED_STREAM`]), so it is independent of every replicate's noise.
     pub fn draw(setup: &LinearSetup, seed: u64) -> Result<Self> {
         let sqrt_eig: Vec<f64> = setup.spectrum().eigenvalues(setup.dim()).iter().map(|l| l.sqrt()).collect();
-        Self::from_matrix(draw_design(&mut replicate_rng(seed, SHARED_STREAM), setup.samples(), &sqrt_eig))
+        Self::new(DesignMatrix::draw(&mut replicate_rng(seed, SHARED_STREAM), setup.samples(), &sqrt_eig))
     }
 
     /// Uses a given `T x d` design; fails if its Gram matrix is not positive definite.
     pub fn from_matrix(x: DMatrix<f64>) -> Result<Self> {
-        let gram = x.tr_mul(&x);
-        let cholesky = factor(gram.clone())?;
-        Ok(GivenDesign { x, gram, cholesky })
+        Self::new(DesignMatrix::from_matrix(&x))
+    }
+
+    fn new(x: DesignMatrix) -> Result<Self> {
+        let gram = x.gram();
+        let factor = Factor::new(gram.clone())?;
+        Ok(GivenDesign { x, gram, factor })
     }
 
     /// `tr(Sigma (X^T X)^{-1}) = sum_k lambda_k ||L^{-1} e_k||^2` by triangular
-    /// solves on the Cholesky factor `L`.
+    /// solves on the Cholesky factor `L` (no explicit inverse).
     pub fn trace_sigma_gram_inverse(&self, eigenvalues: &[f64]) -> f64 {
-        let l = self.cholesky.l();
-        eigenvalues
-            .iter()
-            .enumerate()
-            .map(|(k, &lambda)| {
-                let mut e = DVector::zeros(eigenvalues.len());
-                e[k] = 1.0;
-                l.solve_lower_triangular_mut(&mut e);
-                lambda * e.norm_squared()
-            })
-            .sum()
+        self.factor.inverse_diagonal().iter().zip(eigenvalues).map(|(v, l)| v * l).sum()
     }
 }
 
@@ -111,6 +269,32 @@ pub struct LinearChain {
     eigenvalues: Vec<f64>,
     sqrt_eigenvalues: Vec<f64>,
     given: Option<GivenDesign>,
+}
+
+/// Working vectors of one replicate, allocated once per chain.
+struct Work {
+    w_star: Vec<f64>,
+    w: Vec<f64>,
+    noise: Vec<f64>,
+    rhs: Vec<f64>,
+    projection: Vec<f64>,
+    total: Vec<f64>,
+}
+
+impl Work {
+    fn new(setup: &LinearSetup) -> Self {
+        let (d, t) = (setup.dim(), setup.samples());
+        let w_star = true_weights(d).as_slice().to_vec();
+        Work { w: w_star.clone(), w_star, noise: vec![0.0; t], rhs: vec![0.0; d], projection: vec![0.0; d], total: vec![0.0; d] }
+    }
+
+    /// Draws generation `i`'s noise `E_i` and sets `rhs = X^T y_i = X^T X w_{i-1} + X^T E_i`.
+    fn relabel(&mut self, rng: &mut Stream, sigma: f64, x: &DesignMatrix, gram: &DMatrix<f64>) {
+        fill_normal(rng, sigma, &mut self.noise);
+        x.transpose_times(&self.noise, &mut self.projection);
+        symmetric_times(gram, &self.w, &mut self.rhs);
+        self.rhs.iter_mut().zip(&self.projection).for_each(|(r, p)| *r += p);
+    }
 }
 
 impl LinearChain {
@@ -142,72 +326,59 @@ impl LinearChain {
         Some(ConditionalTheory::new(given.trace_sigma_gram_inverse(&self.eigenvalues), self.setup.sigma()))
     }
 
-    fn test_error(&self, w: &DVector<f64>, w_star: &DVector<f64>) -> f64 {
-        w.iter().zip(w_star).zip(&self.eigenvalues).map(|((w, s), l)| l * (w - s) * (w - s)).sum()
+    fn test_error(&self, work: &Work) -> f64 {
+        let terms = work.w.iter().zip(&work.w_star).zip(&self.eigenvalues);
+        terms.map(|((w, s), l)| l * (w - s) * (w - s)).sum()
     }
 
     fn run_reused(&self, rng: &mut Stream, out: &mut [f64]) -> Result<()> {
         let owned;
-        let (x, gram, cholesky) = match &self.given {
-            Some(g) => (&g.x, &g.gram, &g.cholesky),
+        let given = match &self.given {
+            Some(g) => g,
             None => {
-                let x = draw_design(rng, self.setup.samples(), &self.sqrt_eigenvalues);
-                let gram = x.tr_mul(&x);
-                owned = (factor(gram.clone())?, x, gram);
-                (&owned.1, &owned.2, &owned.0)
+                owned = GivenDesign::new(DesignMatrix::draw(rng, self.setup.samples(), &self.sqrt_eigenvalues))?;
+                &owned
             }
         };
-        let w_star = true_weights(self.setup.dim());
-        let mut w = w_star.clone();
-        let mut noise = DVector::zeros(self.setup.samples());
-        let mut rhs = DVector::zeros(self.setup.dim());
-        let mut total = DVector::zeros(self.setup.dim());
+        let mut work = Work::new(&self.setup);
         for (i, slot) in (1..=self.generations).zip(out.iter_mut()) {
-            fill_normal(rng, self.setup.sigma(), noise.as_mut_slice());
-            rhs.gemv_tr(1.0, x, &noise, 0.0); // X^T E_i
-            rhs.gemv(1.0, gram, &w, 1.0); // + X^T X w_{i-1} = X^T y_i
+            work.relabel(rng, self.setup.sigma(), &given.x, &given.gram);
             match self.regime {
-                Regime::Replace => w.copy_from(&rhs),
+                Regime::Replace => work.w.copy_from_slice(&work.rhs),
                 Regime::Accumulate => {
-                    total += &rhs;
-                    w.copy_from(&total);
-                    w /= i as f64; // A_i = i X^T X
+                    // A_i = i X^T X and b_i = b_{i-1} + X^T y_i, so w_i = (X^T X)^{-1} b_i / i.
+                    work.total.iter_mut().zip(&work.rhs).for_each(|(t, r)| *t += r);
+                    work.w.iter_mut().zip(&work.total).for_each(|(w, t)| *w = t / i as f64);
                 }
             }
-            cholesky.solve_mut(&mut w);
-            *slot = self.test_error(&w, &w_star);
+            given.factor.solve(&mut work.w);
+            *slot = self.test_error(&work);
         }
         Ok(())
     }
 
     fn run_fresh(&self, rng: &mut Stream, out: &mut [f64]) -> Result<()> {
         let d = self.setup.dim();
-        let w_star = true_weights(d);
-        let mut w = w_star.clone();
-        let mut noise = DVector::zeros(self.setup.samples());
-        let mut rhs = DVector::zeros(d);
+        let mut work = Work::new(&self.setup);
         let mut gram_total = DMatrix::zeros(d, d);
-        let mut rhs_total = DVector::zeros(d);
         for slot in out.iter_mut().take(self.generations as usize) {
-            let x = draw_design(rng, self.setup.samples(), &self.sqrt_eigenvalues);
-            let gram = x.tr_mul(&x);
-            fill_normal(rng, self.setup.sigma(), noise.as_mut_slice());
-            rhs.gemv_tr(1.0, &x, &noise, 0.0);
-            rhs.gemv(1.0, &gram, &w, 1.0);
-            let cholesky = match self.regime {
+            let x = DesignMatrix::draw(rng, self.setup.samples(), &self.sqrt_eigenvalues);
+            let gram = x.gram();
+            work.relabel(rng, self.setup.sigma(), &x, &gram);
+            let factor = match self.regime {
                 Regime::Replace => {
-                    w.copy_from(&rhs);
-                    factor(gram)?
+                    work.w.copy_from_slice(&work.rhs);
+                    Factor::new(gram)?
                 }
                 Regime::Accumulate => {
                     gram_total += &gram;
-                    rhs_total += &rhs;
-                    w.copy_from(&rhs_total);
-                    factor(gram_total.clone())?
+                    work.total.iter_mut().zip(&work.rhs).for_each(|(t, r)| *t += r);
+                    work.w.copy_from_slice(&work.total);
+                    Factor::new(gram_total.clone())?
                 }
             };
-            cholesky.solve_mut(&mut w);
-            *slot = self.test_error(&w, &w_star);
+            factor.solve(&mut work.w);
+            *slot = self.test_error(&work);
         }
         Ok(())
     }
