@@ -80,8 +80,15 @@ fn dot_portable(a: &[f64], b: &[f64]) -> f64 {
             acc[k] += x[k] * y[k];
         }
     }
-    let pairs = [acc[0] + acc[4], acc[1] + acc[5], acc[2] + acc[6], acc[3] + acc[7]];
-    (pairs[0] + pairs[2]) + (pairs[1] + pairs[3]) + tail
+    // Pairwise: lanes k and k + LANES/2, then halves again, down to one.
+    let mut width = LANES;
+    while width > 1 {
+        width /= 2;
+        for k in 0..width {
+            acc[k] += acc[k + width];
+        }
+    }
+    acc[0] + tail
 }
 
 /// A `T x d` design stored column by column, rows `x ~ N(0, diag(eigenvalues))`.
