@@ -20,8 +20,13 @@ fn setup() -> impl Strategy<Value = (LinearSetup, LinearTheory)> {
     })
 }
 
-fn sum_of_squares(row: &[f64]) -> f64 {
-    row.iter().map(|c| c * c).sum()
+/// The closed form `closed(k)` equals `base * sum_j c_{k,j}^2` for every
+/// generation `k <= n`, with `c` from the step-by-step recursion.
+fn assert_matches_recursion(regime: Regime, n: u64, base: f64, closed: impl Fn(u64) -> f64) {
+    for (k, row) in (1..).zip(&noise_coefficients(regime, n)) {
+        let squares: f64 = row.iter().map(|c| c * c).sum();
+        assert_relative_eq!(base * squares, closed(k), max_relative = REL);
+    }
 }
 
 /// `linear-replace`
@@ -45,10 +50,7 @@ mod linear_replace {
 
         #[test]
         fn closed_form_equals_recursion((_, t) in setup(), n in 1u64..60) {
-            let rows = noise_coefficients(Regime::Replace, n);
-            for (k, row) in (1..).zip(&rows) {
-                assert_relative_eq!(t.base() * sum_of_squares(row), t.replace(k), max_relative = REL);
-            }
+            assert_matches_recursion(Regime::Replace, n, t.base(), |k| t.replace(k));
         }
 
         #[test]
@@ -84,10 +86,7 @@ mod linear_accumulate {
 
         #[test]
         fn closed_form_equals_recursion((_, t) in setup(), n in 1u64..60) {
-            let rows = noise_coefficients(Regime::Accumulate, n);
-            for (k, row) in (1..).zip(&rows) {
-                assert_relative_eq!(t.base() * sum_of_squares(row), t.accumulate(k), max_relative = REL);
-            }
+            assert_matches_recursion(Regime::Accumulate, n, t.base(), |k| t.accumulate(k));
         }
 
         #[test]
@@ -176,10 +175,7 @@ mod linear_conditional {
         fn closed_form_equals_recursion((s, g, eig) in design(), n in 1u64..40) {
             let c = ConditionalTheory::new(g.trace_sigma_gram_inverse(&eig), s.sigma());
             for regime in [Regime::Replace, Regime::Accumulate] {
-                let rows = noise_coefficients(regime, n);
-                for (k, row) in (1..).zip(&rows) {
-                    assert_relative_eq!(c.base() * sum_of_squares(row), c.expected_test_error(regime, k), max_relative = REL);
-                }
+                assert_matches_recursion(regime, n, c.base(), |k| c.expected_test_error(regime, k));
             }
         }
 

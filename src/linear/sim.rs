@@ -403,3 +403,53 @@ impl Chain for LinearChain {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vector(rng: &mut Stream, n: usize) -> Vec<f64> {
+        let mut v = vec![0.0; n];
+        fill_normal(rng, 1.0, &mut v);
+        v
+    }
+
+    #[test]
+    fn dot_dispatch_returns_the_portable_bits() {
+        let mut rng = replicate_rng(3, 0);
+        for n in [0, 1, 7, 8, 15, 16, 17, 100, 257] {
+            let (a, b) = (vector(&mut rng, n), vector(&mut rng, n));
+            let naive: f64 = a.iter().zip(&b).map(|(x, y)| x * y).sum();
+            assert_eq!(dot(&a, &b).to_bits(), dot_portable(&a, &b).to_bits(), "n = {n}");
+            assert!((dot(&a, &b) - naive).abs() <= 1e-12 * (1.0 + naive.abs()), "n = {n}");
+        }
+    }
+
+    #[test]
+    fn factor_solves_like_nalgebra() {
+        let mut rng = replicate_rng(5, 0);
+        for (t, d) in [(3, 1), (12, 4), (40, 10)] {
+            let x = DesignMatrix::draw(&mut rng, t, &vec![1.0; d]);
+            let gram = x.gram();
+            let dense = x.to_matrix();
+            assert!((&gram - dense.tr_mul(&dense)).amax() < 1e-12 * gram.amax());
+            let b = vector(&mut rng, d);
+            let mut ours = b.clone();
+            Factor::new(gram.clone()).unwrap().solve(&mut ours);
+            let reference = Cholesky::new(gram.clone()).unwrap().solve(&DVector::from_vec(b));
+            for (o, r) in ours.iter().zip(reference.iter()) {
+                assert!((o - r).abs() <= 1e-10 * (1.0 + r.abs()), "T={t} d={d}: {o} vs {r}");
+            }
+            let inverse = gram.clone().try_inverse().unwrap();
+            for (k, v) in Factor::new(gram.clone()).unwrap().inverse_diagonal().iter().enumerate() {
+                assert!((v - inverse[(k, k)]).abs() <= 1e-10 * inverse[(k, k)], "T={t} d={d} k={k}");
+            }
+        }
+    }
+
+    #[test]
+    fn singular_design_is_an_error_not_a_panic() {
+        let x = DMatrix::from_element(5, 2, 1.0); // two equal columns
+        assert!(matches!(GivenDesign::from_matrix(x), Err(Error::Numerical(_))));
+    }
+}
