@@ -18,15 +18,15 @@ pub const THEOREMS: [Theorem; 4] = [
     Theorem {
         id: "linear-replace",
         family: "linear",
-        statement: "replace: E[test error at generation n] = n sigma^2 d / (T - d - 1), reused or fresh design; grows without bound",
-        source: "Dohmatob, Feng, Kempe (2024), Thm 4.1; Gerstgrasser et al. (2024), Sec. 3",
+        statement: "replace: E[test error at generation n] = n sigma^2 d / (T - d - 1), reused or fresh design; grows without bound (sigma > 0)",
+        source: "Dohmatob, Feng, Kempe (2024), Sec. 4; Gerstgrasser et al. (2024), Sec. 3",
         check: "mean test error of simulated chains at several generations, reused and fresh designs, identity and power-law spectra",
     },
     Theorem {
         id: "linear-accumulate",
         family: "linear",
         statement: "accumulate, reused design: E[test error at generation n] = sigma^2 d / (T - d - 1) sum_{i<=n} 1/i^2 < (pi^2/6) sigma^2 d / (T - d - 1) for every n (sigma > 0)",
-        source: "Gerstgrasser et al. (2024), Sec. 3, Thm 1",
+        source: "Gerstgrasser et al. (2024), Sec. 3",
         check: "mean test error of simulated chains at several generations up to n = 50; control: the replace formula is rejected",
     },
     Theorem {

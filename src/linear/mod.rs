@@ -89,19 +89,23 @@ impl Spectrum {
         }
     }
 
+    /// Checks the spectrum against the dimension: one eigenvalue per dimension,
+    /// each positive and finite (a power law with a large exponent can
+    /// underflow to 0 or overflow).
     fn validate(&self, dim: usize) -> Result<()> {
         let bad = |rule: String| Err(Error::invalid("spectrum", self, rule));
-        match self {
-            Spectrum::Identity => Ok(()),
-            Spectrum::PowerLaw(alpha) if !alpha.is_finite() => bad("the exponent must be finite".into()),
-            Spectrum::PowerLaw(_) => Ok(()),
-            Spectrum::Diagonal(v) if v.len() != dim => {
-                bad(format!("needs one eigenvalue per dimension: {} given, dim = {dim}", v.len()))
-            }
-            Spectrum::Diagonal(v) if v.iter().any(|l| !(l.is_finite() && *l > 0.0)) => {
-                bad("every eigenvalue must be positive and finite".into())
-            }
-            Spectrum::Diagonal(_) => Ok(()),
+        if let Spectrum::Diagonal(v) = self
+            && v.len() != dim
+        {
+            return bad(format!("needs one eigenvalue per dimension: {} given, dim = {dim}", v.len()));
+        }
+        match self.eigenvalues(dim).iter().position(|l| !(l.is_finite() && *l > 0.0)) {
+            Some(k) => bad(format!(
+                "every eigenvalue must be positive and finite, but lambda_{} = {}",
+                k + 1,
+                self.eigenvalues(dim)[k]
+            )),
+            None => Ok(()),
         }
     }
 }
@@ -208,6 +212,9 @@ mod tests {
         }
         assert_eq!(Spectrum::PowerLaw(1.0).eigenvalues(3), vec![1.0, 0.5, 1.0 / 3.0]);
         assert!("power".parse::<Spectrum>().is_err());
+        let underflow = LinearSetup::new(10, 20, 1.0, Spectrum::PowerLaw(400.0)).unwrap_err();
+        // 6^-400 is about 1e-311 (subnormal but positive); 7^-400 underflows to 0.
+        assert!(underflow.to_string().contains("lambda_7 = 0"), "{underflow}");
     }
 
     #[test]

@@ -22,15 +22,15 @@ use super::theory::ConditionalTheory;
 use super::{Design, LinearSetup, Regime};
 use crate::error::{Error, Result, require_at_least};
 use crate::mc::{Chain, SHARED_STREAM, Stream, replicate_rng};
-use nalgebra::{Cholesky, DMatrix, DVector};
+use nalgebra::{Cholesky, DMatrix};
 use rand::RngExt;
 use rand_distr::StandardNormal;
 
 /// The true weights `w*`: `1/sqrt(d)` in every coordinate. No theorem depends
 /// on `w*` (the error `w_n - w*` evolves independently of it); a non-zero truth
 /// keeps the simulation literal.
-pub fn true_weights(dim: usize) -> DVector<f64> {
-    DVector::from_element(dim, 1.0 / (dim as f64).sqrt())
+pub fn true_weights(dim: usize) -> Vec<f64> {
+    vec![1.0 / (dim as f64).sqrt(); dim]
 }
 
 /// Fills `out` with independent `N(0, scale^2)` draws.
@@ -155,16 +155,18 @@ pub fn draw_design(rng: &mut Stream, samples: usize, sqrt_eigenvalues: &[f64]) -
 /// The Cholesky factor `L` of a symmetric positive definite matrix `A = L L^T`
 /// (computed by `nalgebra`), laid out for fast solves.
 ///
-/// Both substitutions run column by column (`b[j+1..] -= L[j+1.., j] y_j`):
-/// the updates within a step are independent, so a step costs one
-/// multiplication and one update instead of a chain of dependent additions.
+/// Both substitutions run column by column: forwards `y_j = b_j / L_jj`, then
+/// `b[j+1..] -= L[j+1.., j] y_j`; backwards `x_j = y_j / L_jj`, then
+/// `y[..j] -= L[j, ..j] x_j` (a column of `L^T`). The updates within a step
+/// are independent, so a step costs one multiplication and one update instead
+/// of a chain of dependent additions.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Factor {
     dim: usize,
-    /// `L` row by row (the columns of `L^T`, used backwards).
-    lower: Vec<f64>,
-    /// `L` column by column (used forwards).
-    upper: Vec<f64>,
+    /// `L` row by row: the columns of `L^T`, used backwards.
+    rows: Vec<f64>,
+    /// `L` column by column, used forwards.
+    columns: Vec<f64>,
     /// `1 / L_jj`.
     inverse_diagonal: Vec<f64>,
 }
@@ -182,7 +184,7 @@ impl Factor {
             })?
             .unpack();
         let inverse_diagonal = (0..dim).map(|j| 1.0 / l[(j, j)]).collect();
-        Ok(Factor { dim, lower: l.transpose().as_slice().to_vec(), upper: l.as_slice().to_vec(), inverse_diagonal })
+        Ok(Factor { dim, rows: l.transpose().as_slice().to_vec(), columns: l.as_slice().to_vec(), inverse_diagonal })
     }
 
     /// Solves `L y = b` in place, from row `from` on (rows above are zero).
@@ -191,7 +193,7 @@ impl Factor {
         for j in from..d {
             b[j] *= self.inverse_diagonal[j];
             let (done, rest) = b.split_at_mut(j + 1);
-            let column = &self.upper[j * d + j + 1..(j + 1) * d];
+            let column = &self.columns[j * d + j + 1..(j + 1) * d];
             rest.iter_mut().zip(column).for_each(|(r, l)| *r -= l * done[j]);
         }
     }
@@ -203,7 +205,7 @@ impl Factor {
         for j in (0..d).rev() {
             b[j] *= self.inverse_diagonal[j];
             let (rest, done) = b.split_at_mut(j);
-            let column = &self.lower[j * d..j * d + j];
+            let column = &self.rows[j * d..j * d + j];
             rest.iter_mut().zip(column).for_each(|(r, l)| *r -= l * done[0]);
         }
     }
@@ -247,8 +249,13 @@ impl GivenDesign {
         Self::new(DesignMatrix::draw(&mut replicate_rng(seed, SHARED_STREAM), setup.samples(), &sqrt_eig))
     }
 
-    /// Uses a given `T x d` design; fails if its Gram matrix is not positive definite.
+    /// Uses a given `T x d` design with `T >= d >= 1`; fails if its Gram matrix
+    /// is not positive definite.
     pub fn from_matrix(x: DMatrix<f64>) -> Result<Self> {
+        if x.ncols() == 0 || x.nrows() < x.ncols() {
+            let shape = format!("{} x {}", x.nrows(), x.ncols());
+            return Err(Error::invalid("design", shape, "a design needs T >= d >= 1 (rows x columns)"));
+        }
         Self::new(DesignMatrix::from_matrix(&x))
     }
 
@@ -261,6 +268,7 @@ impl GivenDesign {
     /// `tr(Sigma (X^T X)^{-1}) = sum_k lambda_k ||L^{-1} e_k||^2` by triangular
     /// solves on the Cholesky factor `L` (no explicit inverse).
     pub fn trace_sigma_gram_inverse(&self, eigenvalues: &[f64]) -> f64 {
+        debug_assert_eq!(eigenvalues.len(), self.factor.dim, "one eigenvalue per dimension");
         self.factor.inverse_diagonal().iter().zip(eigenvalues).map(|(v, l)| v * l).sum()
     }
 }
@@ -291,7 +299,7 @@ struct Work {
 impl Work {
     fn new(setup: &LinearSetup) -> Self {
         let (d, t) = (setup.dim(), setup.samples());
-        let w_star = true_weights(d).as_slice().to_vec();
+        let w_star = true_weights(d);
         Work { w: w_star.clone(), w_star, noise: vec![0.0; t], rhs: vec![0.0; d], projection: vec![0.0; d], total: vec![0.0; d] }
     }
 
@@ -436,7 +444,7 @@ mod tests {
             let b = vector(&mut rng, d);
             let mut ours = b.clone();
             Factor::new(gram.clone()).unwrap().solve(&mut ours);
-            let reference = Cholesky::new(gram.clone()).unwrap().solve(&DVector::from_vec(b));
+            let reference = Cholesky::new(gram.clone()).unwrap().solve(&nalgebra::DVector::from_vec(b));
             for (o, r) in ours.iter().zip(reference.iter()) {
                 assert!((o - r).abs() <= 1e-10 * (1.0 + r.abs()), "T={t} d={d}: {o} vs {r}");
             }
@@ -451,5 +459,9 @@ mod tests {
     fn singular_design_is_an_error_not_a_panic() {
         let x = DMatrix::from_element(5, 2, 1.0); // two equal columns
         assert!(matches!(GivenDesign::from_matrix(x), Err(Error::Numerical(_))));
+        let empty = DMatrix::<f64>::zeros(0, 0);
+        assert!(matches!(GivenDesign::from_matrix(empty), Err(Error::InvalidParameter { .. })));
+        let wide = DMatrix::from_element(2, 3, 1.0);
+        assert!(matches!(GivenDesign::from_matrix(wide), Err(Error::InvalidParameter { .. })));
     }
 }

@@ -72,7 +72,7 @@ impl LinearTheory {
     /// ```text
     /// w_n - w* = sum_{i<=n} (X_i^T X_i)^{-1} X_i^T E_i,  E ||.||^2_Sigma = n sigma^2 d / (T - d - 1)
     /// ```
-    /// Source: Dohmatob, Feng and Kempe (2024), Theorem 4.1; Gerstgrasser et al.
+    /// Source: Dohmatob, Feng and Kempe (2024), Section 4; Gerstgrasser et al.
     /// (2024), Section 3. Proof: `proofs/linear-replace.md`.
     ///
     /// ```
@@ -92,7 +92,7 @@ impl LinearTheory {
     /// ```text
     /// w_n - w* = sum_{i<=n} eta_i / i,  eta_i = (X^T X)^{-1} X^T E_i
     /// ```
-    /// Source: Gerstgrasser et al. (2024), Section 3 (Theorem 1).
+    /// Source: Gerstgrasser et al. (2024), Section 3.
     /// Proof: `proofs/linear-accumulate.md`.
     ///
     /// ```
