@@ -1,22 +1,28 @@
 //! Workload W1 of the spine issue: `d = 10, T = 100, sigma = 1`, `R = 1000`
 //! replicates, reused design, each regime, at `n = 50` and `n = 500`
 //! generations; beside it the sampling floor (the same number of standard
-//! normal draws through the same engine, with nothing else). Fixed seeds;
+//! normal draws through the same engine, with nothing else), both with the
+//! project's bulk ziggurat and with `rand_distr`'s one-at-a-time sampler. Fixed seeds;
 //! parameters in the benchmark ids. Run with `cargo bench --bench w1`.
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use model_collapse::linear::sim::{LinearChain, fill_normal};
 use model_collapse::linear::{Design, LinearSetup, Regime, Spectrum};
 use model_collapse::mc::{Chain, MonteCarlo, Stream};
+use rand::RngExt;
+use rand_distr::StandardNormal;
 use std::hint::black_box;
 
 const SEED: u64 = 1;
 const REPLICATES: u64 = 1000;
 
 /// Draws as many normals per replicate as a W1 chain (`T d` for the design,
-/// `T` per generation) and reports their sum.
+/// `T` per generation) and reports their sum: with the project's bulk
+/// ziggurat, or one at a time with `rand_distr::StandardNormal` (the floor
+/// quoted in `shared/DEPENDENCIES.md`).
 struct SamplingFloor {
     draws: usize,
+    bulk: bool,
 }
 
 impl Chain for SamplingFloor {
@@ -26,7 +32,11 @@ impl Chain for SamplingFloor {
 
     fn run(&self, rng: &mut Stream, out: &mut [f64]) -> model_collapse::Result<()> {
         let mut buffer = vec![0.0; self.draws];
-        fill_normal(rng, 1.0, &mut buffer);
+        if self.bulk {
+            fill_normal(rng, 1.0, &mut buffer);
+        } else {
+            buffer.iter_mut().for_each(|x| *x = rng.sample::<f64, _>(StandardNormal));
+        }
         out[0] = buffer.iter().sum();
         Ok(())
     }
@@ -44,9 +54,11 @@ fn w1(c: &mut Criterion) {
             let id = BenchmarkId::new(format!("{regime}/d{d}-T{t}-R{REPLICATES}"), format!("n{n}"));
             group.bench_function(id, |b| b.iter(|| black_box(mc.run(&chain).unwrap())));
         }
-        let floor = SamplingFloor { draws: t * d + n as usize * t };
-        let id = BenchmarkId::new(format!("sampling-floor/d{d}-T{t}-R{REPLICATES}"), format!("n{n}"));
-        group.bench_function(id, |b| b.iter(|| black_box(mc.run(&floor).unwrap())));
+        for (name, bulk) in [("sampling-floor", true), ("sampling-floor-rand-distr", false)] {
+            let floor = SamplingFloor { draws: t * d + n as usize * t, bulk };
+            let id = BenchmarkId::new(format!("{name}/d{d}-T{t}-R{REPLICATES}"), format!("n{n}"));
+            group.bench_function(id, |b| b.iter(|| black_box(mc.run(&floor).unwrap())));
+        }
     }
     group.finish();
 }

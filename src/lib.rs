@@ -18,6 +18,7 @@
 pub mod error;
 pub mod linear;
 pub mod mc;
+pub mod normal;
 pub mod output;
 pub mod registry;
 pub mod stats;
