@@ -86,9 +86,12 @@ fn tail(rng: &mut Stream, negative: bool) -> f64 {
 // `ZIG_NORM_X[i]` is the right edge of layer `i` (`X[0] = V / f(R)` for the
 // base layer with its tail), `ZIG_NORM_F[i] = exp(-X[i]^2 / 2)`.
 
-/// The start of the tail.
+/// The start of the tail. (The tables are copied verbatim, digits beyond
+/// `f64` precision included.)
+#[allow(clippy::excessive_precision)]
 pub const ZIG_NORM_R: f64 = 3.654152885361008796;
 #[rustfmt::skip]
+#[allow(clippy::excessive_precision)]
 static ZIG_NORM_X: [f64; 257] =
     [3.910757959537090045, 3.654152885361008796, 3.449278298560964462, 3.320244733839166074,
      3.224575052047029100, 3.147889289517149969, 3.083526132001233044, 3.027837791768635434,
@@ -156,6 +159,7 @@ static ZIG_NORM_X: [f64; 257] =
      0.375121332850465727, 0.335737519180459465, 0.286174591747260509, 0.215241895913273806,
      0.000000000000000000];
 #[rustfmt::skip]
+#[allow(clippy::excessive_precision)]
 static ZIG_NORM_F: [f64; 257] =
     [0.000477467764586655, 0.001260285930498598, 0.002609072746106363, 0.004037972593371872,
      0.005522403299264754, 0.007050875471392110, 0.008616582769422917, 0.010214971439731100,
