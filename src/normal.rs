@@ -18,22 +18,29 @@ use crate::mc::Stream;
 use rand::{Rng, RngExt};
 use rand_distr::Open01;
 
-/// Variates per block of random bits.
-const BLOCK: usize = 256;
+/// Variates per block of random bits: small enough that zeroing the block
+/// on every call costs little, large enough to amortise the call to `fill`.
+const BLOCK: usize = 64;
 
-/// Fills `out` with independent standard normal variates.
-pub fn fill_standard_normal(rng: &mut Stream, out: &mut [f64]) {
+/// Fills `out` with independent `N(0, scale^2)` variates.
+pub fn fill_normal(rng: &mut Stream, scale: f64, out: &mut [f64]) {
     let mut bits = [0u64; BLOCK];
     for chunk in out.chunks_mut(BLOCK) {
         let bits = &mut bits[..chunk.len()];
         rng.fill(bits);
         for (x, &b) in chunk.iter_mut().zip(bits.iter()) {
-            *x = match fast_path(b) {
-                Ok(x) => x,
-                Err(_) => slow_path(rng, b),
-            };
+            *x = scale
+                * match fast_path(b) {
+                    Ok(x) => x,
+                    Err(_) => slow_path(rng, b),
+                };
         }
     }
+}
+
+/// Fills `out` with independent standard normal variates.
+pub fn fill_standard_normal(rng: &mut Stream, out: &mut [f64]) {
+    fill_normal(rng, 1.0, out);
 }
 
 /// The ziggurat's first try with 64 random bits: the low 8 pick the layer

@@ -23,20 +23,13 @@ use super::{Design, LinearSetup, Regime};
 use crate::error::{Error, Result, require_at_least};
 use crate::mc::{Chain, SHARED_STREAM, Stream, replicate_rng};
 use nalgebra::{Cholesky, DMatrix};
-use crate::normal::fill_standard_normal;
+pub use crate::normal::fill_normal;
 
 /// The true weights `w*`: `1/sqrt(d)` in every coordinate. No theorem depends
 /// on `w*` (the error `w_n - w*` evolves independently of it); a non-zero truth
 /// keeps the simulation literal.
 pub fn true_weights(dim: usize) -> Vec<f64> {
     vec![1.0 / (dim as f64).sqrt(); dim]
-}
-
-/// Fills `out` with independent `N(0, scale^2)` draws (the bulk ziggurat of
-/// [`crate::normal`]).
-pub fn fill_normal(rng: &mut Stream, scale: f64, out: &mut [f64]) {
-    fill_standard_normal(rng, out);
-    out.iter_mut().for_each(|x| *x *= scale);
 }
 
 /// Partial sums in [`dot`]: enough independent chains to hide the latency of
