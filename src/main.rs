@@ -14,6 +14,12 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+const EXAMPLES: &str = "Examples:
+  collapse verify                                   every theorem against its simulation (about 5 s)
+  collapse verify linear-accumulate --format json   one theorem, machine-readable
+  collapse theory linear --regime accumulate --generations 100 --format table
+  collapse simulate linear --regime replace --design fresh --replicates 4000 --seed 3 -o replace.csv";
+
 const FORMAT_HELP: &str = "Output format: csv, json or table. Default: table when stdout is a terminal, csv otherwise";
 
 /// Verify the theory of model collapse numerically: closed forms against honest Monte Carlo.
@@ -21,7 +27,7 @@ const FORMAT_HELP: &str = "Output format: csv, json or table. Default: table whe
 /// Start with `collapse verify` (every theorem against its simulation) and
 /// `collapse list` (the theorems, their sources and proofs).
 #[derive(Parser)]
-#[command(name = "collapse", version, about, long_about)]
+#[command(name = "collapse", version, about, long_about, after_help = EXAMPLES)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
