@@ -15,7 +15,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 const EXAMPLES: &str = "Examples:
-  collapse verify                                   every theorem against its simulation (about 5 s)
+  collapse verify                                   every theorem against its simulation
   collapse verify linear-accumulate --format json   one theorem, machine-readable
   collapse theory linear --regime accumulate --generations 100 --format table
   collapse simulate linear --regime replace --design fresh --replicates 4000 --seed 3 -o replace.csv";
