@@ -50,7 +50,7 @@ fn w1(c: &mut Criterion) {
     group.sample_size(20);
     for n in [50u64, 500] {
         for regime in [Regime::Replace, Regime::Accumulate] {
-            let chain = LinearChain::new(&setup, regime, Design::Reused, n).unwrap();
+            let chain = LinearChain::new(&setup, regime.clone(), Design::Reused, n).unwrap();
             let id = BenchmarkId::new(format!("{regime}/d{d}-T{t}-R{REPLICATES}"), format!("n{n}"));
             group.bench_function(id, |b| b.iter(|| black_box(mc.run(&chain).unwrap())));
         }

@@ -4,7 +4,7 @@
 use clap::{Args, Parser, Subcommand};
 use model_collapse::error::Result;
 use model_collapse::linear::sim::LinearChain;
-use model_collapse::linear::theory::{LinearTheory, theorem_id};
+use model_collapse::linear::theory::{Limit, LinearTheory, limit_factor, theorem_id};
 use model_collapse::linear::{Design, LinearSetup, Regime, Spectrum};
 use model_collapse::mc::MonteCarlo;
 use model_collapse::output::{Cell, Format, Table, to_json_string, write_atomically};
@@ -102,9 +102,14 @@ struct LinearArgs {
     /// Number of generations n (generation 1 fits the real data)
     #[arg(long, default_value_t = 50)]
     generations: u64,
-    /// Which data generation n trains on: the newest T samples, or all n*T so far
-    #[arg(long, value_enum)]
-    regime: Regime,
+    /// The data schedule: which batches generation n trains on. replace (the newest batch),
+    /// accumulate (all batches, equally), mix:LAMBDA (the real batch with weight LAMBDA, the newest
+    /// with 1-LAMBDA), window:K (the last K batches), replace-growing (n*T rows from the newest
+    /// model), fresh-real:P (a fresh real batch with weight 1-P, the newest with P), custom:FILE
+    /// (CSV: line n holds generation n's n weights on batches 1..n). A fresh design takes replace or
+    /// accumulate only
+    #[arg(long, value_name = "NAME[:PARAM]")]
+    regime: String,
     /// One design X per chain (reused, the papers' setting) or a new X every generation (fresh)
     #[arg(long, value_enum, default_value_t = Design::Reused)]
     design: Design,
@@ -218,8 +223,12 @@ impl LinearArgs {
         LinearSetup::new(self.dim, self.samples, self.sigma, self.spectrum.parse::<Spectrum>()?)
     }
 
+    fn regime(&self) -> Result<Regime> {
+        self.regime.parse()
+    }
+
     fn chain(&self) -> Result<LinearChain> {
-        let chain = LinearChain::new(&self.setup()?, self.regime, self.design, self.generations)?;
+        let chain = LinearChain::new(&self.setup()?, self.regime()?, self.design, self.generations)?;
         match self.fixed_design {
             Some(seed) => chain.conditioned(seed),
             None => Ok(chain),
@@ -228,20 +237,37 @@ impl LinearArgs {
 
     /// The closed-form curve, or the reason there is none.
     fn theory(&self, chain: &LinearChain) -> Result<(Vec<f64>, &'static str)> {
+        let regime = self.regime()?;
         match chain.conditional_theory() {
-            Some(c) => Ok((c.curve(self.regime, self.generations), "linear-conditional")),
+            Some(c) => {
+                let id = match regime {
+                    Regime::Replace | Regime::Accumulate => "linear-conditional",
+                    _ => regime.theorem_id(),
+                };
+                Ok((c.curve(&regime, self.generations), id))
+            }
             None => Ok((
-                LinearTheory::new(&self.setup()?)?.curve(self.regime, self.design, self.generations),
-                theorem_id(self.regime, self.design),
+                LinearTheory::new(&self.setup()?)?.curve(&regime, self.design, self.generations)?,
+                theorem_id(&regime, self.design),
             )),
         }
+    }
+
+    /// The limit as n -> infinity, in units of the first generation's error (reused design).
+    fn limit(&self) -> Result<String> {
+        Ok(match (self.design, limit_factor(&self.regime()?)) {
+            (Design::Fresh, Limit::Finite(f)) => format!("below {f} x generation 1"),
+            (_, Limit::Finite(f)) => format!("{f} x generation 1"),
+            (_, Limit::Unbounded) => "unbounded".into(),
+            (_, Limit::Unknown) => "unknown".into(),
+        })
     }
 
     fn meta(&self, theorem: &str) -> serde_json::Value {
         let mut meta = serde_json::json!({
             "theorem": theorem,
             "dim": self.dim, "samples": self.samples, "sigma": self.sigma,
-            "generations": self.generations, "regime": self.regime.to_string(),
+            "generations": self.generations, "regime": self.regime,
             "design": self.design.to_string(), "spectrum": self.spectrum,
         });
         if let Some(seed) = self.fixed_design {
@@ -258,7 +284,9 @@ fn theory_linear(args: &LinearArgs, out: &OutputArgs) -> Result<ExitCode> {
     for (n, value) in (1..).zip(curve) {
         table.push(vec![Cell::Int(n), Cell::Num(value)]);
     }
-    emit(&render(&table, default_format(out.format), args.meta(theorem)), &out.output)?;
+    let mut meta = args.meta(theorem);
+    meta["limit"] = args.limit()?.into();
+    emit(&render(&table, default_format(out.format), meta), &out.output)?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -6,9 +6,9 @@ use model_collapse::linear::{Design, LinearSetup, Regime, Spectrum};
 use model_collapse::mc::MonteCarlo;
 use std::process::Command;
 
-fn run(threads: usize, seed: u64, regime: Regime, design: Design) -> Vec<(u64, u64, u64)> {
+fn run(threads: usize, seed: u64, regime: &Regime, design: Design) -> Vec<(u64, u64, u64)> {
     let setup = LinearSetup::new(5, 30, 1.0, Spectrum::PowerLaw(1.0)).unwrap();
-    let chain = LinearChain::new(&setup, regime, design, 12).unwrap();
+    let chain = LinearChain::new(&setup, regime.clone(), design, 12).unwrap();
     // 1000 replicates: several blocks, so threads really split the work.
     let mc = MonteCarlo::new(1000, seed, Some(threads)).unwrap();
     mc.run(&chain).unwrap().iter().map(|s| (s.mean.to_bits(), s.std_error.to_bits(), s.ci_low.to_bits())).collect()
@@ -16,19 +16,25 @@ fn run(threads: usize, seed: u64, regime: Regime, design: Design) -> Vec<(u64, u
 
 #[test]
 fn same_seed_same_bits_for_any_thread_count() {
-    for regime in [Regime::Replace, Regime::Accumulate] {
-        for design in [Design::Reused, Design::Fresh] {
-            let one = run(1, 42, regime, design);
-            for threads in [2, 3, 8] {
-                assert_eq!(one, run(threads, 42, regime, design), "{regime} {design} with {threads} threads");
-            }
+    let cases = [
+        (Regime::Replace, Design::Reused),
+        (Regime::Replace, Design::Fresh),
+        (Regime::Accumulate, Design::Reused),
+        (Regime::Accumulate, Design::Fresh),
+        (Regime::Mix(0.3), Design::Reused),
+        (Regime::ReplaceGrowing, Design::Reused),
+    ];
+    for (regime, design) in &cases {
+        let one = run(1, 42, regime, *design);
+        for threads in [2, 3, 8] {
+            assert_eq!(one, run(threads, 42, regime, *design), "{regime} {design} with {threads} threads");
         }
     }
 }
 
 #[test]
 fn different_seeds_differ() {
-    assert_ne!(run(2, 1, Regime::Replace, Design::Reused), run(2, 2, Regime::Replace, Design::Reused));
+    assert_ne!(run(2, 1, &Regime::Replace, Design::Reused), run(2, 2, &Regime::Replace, Design::Reused));
 }
 
 #[test]

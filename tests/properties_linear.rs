@@ -4,7 +4,10 @@
 
 use approx::assert_relative_eq;
 use model_collapse::linear::sim::GivenDesign;
-use model_collapse::linear::theory::{ConditionalTheory, LinearTheory, harmonic2, noise_coefficients, variance_factor};
+use model_collapse::linear::theory::{
+    ConditionalTheory, Limit, LinearTheory, factor_curve, fresh_real_factor, harmonic2, limit_factor, mix_factor,
+    replace_growing_factor, schedule_factors, window_slope,
+};
 use model_collapse::linear::{Design, LinearSetup, Regime, Spectrum};
 use proptest::prelude::*;
 
@@ -20,13 +23,17 @@ fn setup() -> impl Strategy<Value = (LinearSetup, LinearTheory)> {
     })
 }
 
-/// The closed form `closed(k)` equals `base * sum_j c_{k,j}^2` for every
-/// generation `k <= n`, with `c` from the step-by-step recursion.
-fn assert_matches_recursion(regime: Regime, n: u64, base: f64, closed: impl Fn(u64) -> f64) {
-    for (k, row) in (1..).zip(&noise_coefficients(regime, n)) {
-        let squares: f64 = row.iter().map(|c| c * c).sum();
-        assert_relative_eq!(base * squares, closed(k), max_relative = REL);
+/// The closed form `closed(k)` equals `base * sum_b c_{k,b}^2` for every
+/// generation `k <= n`, with `c` from the step-by-step recursion of
+/// `linear-schedule` over the schedule's plan.
+fn assert_matches_recursion(regime: &Regime, n: u64, base: f64, closed: impl Fn(u64) -> f64) {
+    for (k, factor) in (1..).zip(schedule_factors(&regime.plan(n), |_| 1.0)) {
+        assert_relative_eq!(base * factor, closed(k), max_relative = REL);
     }
+}
+
+fn last(v: Vec<f64>) -> f64 {
+    *v.last().expect("at least one generation")
 }
 
 /// `linear-replace`
@@ -43,14 +50,14 @@ mod linear_replace {
         #[test]
         fn same_for_reused_and_fresh((_, t) in setup(), n in 1u64..500) {
             prop_assert_eq!(
-                t.expected_test_error(Regime::Replace, Design::Reused, n),
-                t.expected_test_error(Regime::Replace, Design::Fresh, n)
+                t.curve(&Regime::Replace, Design::Reused, n).unwrap(),
+                t.curve(&Regime::Replace, Design::Fresh, n).unwrap()
             );
         }
 
         #[test]
         fn closed_form_equals_recursion((_, t) in setup(), n in 1u64..60) {
-            assert_matches_recursion(Regime::Replace, n, t.base(), |k| t.replace(k));
+            assert_matches_recursion(&Regime::Replace, n, t.base(), |k| t.replace(k));
         }
 
         #[test]
@@ -86,17 +93,19 @@ mod linear_accumulate {
 
         #[test]
         fn closed_form_equals_recursion((_, t) in setup(), n in 1u64..60) {
-            assert_matches_recursion(Regime::Accumulate, n, t.base(), |k| t.accumulate(k));
+            assert_matches_recursion(&Regime::Accumulate, n, t.base(), |k| t.accumulate(k));
         }
 
         #[test]
         fn curve_equals_pointwise((_, t) in setup(), n in 1u64..300) {
-            for regime in [Regime::Replace, Regime::Accumulate] {
-                for design in [Design::Reused, Design::Fresh] {
-                    let curve = t.curve(regime, design, n);
-                    for (k, v) in (1..).zip(&curve) {
-                        assert_relative_eq!(*v, t.expected_test_error(regime, design, k), max_relative = REL);
-                    }
+            let pointwise: [(Regime, Design, &dyn Fn(u64) -> f64); 3] = [
+                (Regime::Replace, Design::Reused, &|k| t.replace(k)),
+                (Regime::Accumulate, Design::Reused, &|k| t.accumulate(k)),
+                (Regime::Accumulate, Design::Fresh, &|k| t.accumulate_fresh(k)),
+            ];
+            for (regime, design, closed) in pointwise {
+                for (k, v) in (1..).zip(t.curve(&regime, design, n).unwrap()) {
+                    assert_relative_eq!(v, closed(k), max_relative = REL);
                 }
             }
         }
@@ -175,15 +184,139 @@ mod linear_conditional {
         fn closed_form_equals_recursion((s, g, eig) in design(), n in 1u64..40) {
             let c = ConditionalTheory::new(g.trace_sigma_gram_inverse(&eig), s.sigma());
             for regime in [Regime::Replace, Regime::Accumulate] {
-                assert_matches_recursion(regime, n, c.base(), |k| c.expected_test_error(regime, k));
+                let curve = c.curve(&regime, n);
+                assert_matches_recursion(&regime, n, c.base(), |k| curve[k as usize - 1]);
             }
         }
 
         #[test]
         fn accumulate_below_replace((s, g, eig) in design(), n in 2u64..1000) {
             let c = ConditionalTheory::new(g.trace_sigma_gram_inverse(&eig), s.sigma());
-            prop_assert!(c.expected_test_error(Regime::Accumulate, n) < c.expected_test_error(Regime::Replace, n));
-            prop_assert!(variance_factor(Regime::Accumulate, n) < std::f64::consts::PI.powi(2) / 6.0);
+            prop_assert!(last(c.curve(&Regime::Accumulate, n)) < last(c.curve(&Regime::Replace, n)));
+            prop_assert!(last(factor_curve(&Regime::Accumulate, n)) < std::f64::consts::PI.powi(2) / 6.0);
+        }
+    }
+}
+
+/// `linear-schedule`
+mod linear_schedule {
+    use super::*;
+    use model_collapse::linear::checks::random_schedule;
+    use model_collapse::linear::schedule::CustomWeights;
+    use std::sync::Arc;
+
+    proptest! {
+        #[test]
+        fn closed_forms_equal_the_general_recursion(lambda in 0.0f64..=1.0, p in 0.0f64..0.95, n in 1u64..40) {
+            assert_matches_recursion(&Regime::Mix(lambda), n, 1.0, |k| mix_factor(lambda, k));
+            assert_matches_recursion(&Regime::FreshReal(p), n, 1.0, |k| fresh_real_factor(p, k));
+            assert_matches_recursion(&Regime::ReplaceGrowing, n, 1.0, replace_growing_factor);
+        }
+
+        #[test]
+        fn weights_are_normalised_so_scaling_a_row_changes_nothing(seed in any::<u64>(), scale in 0.01f64..100.0) {
+            let Regime::Custom(w) = random_schedule(seed, 12) else { unreachable!() };
+            let mut scaled = (*w).clone();
+            scaled.rows[7].iter_mut().for_each(|x| *x *= scale);
+            let a = factor_curve(&Regime::Custom(w), 12);
+            let b = factor_curve(&Regime::Custom(Arc::new(scaled)), 12);
+            for (x, y) in a.iter().zip(&b) {
+                assert_relative_eq!(*x, *y, max_relative = REL);
+            }
+        }
+
+        #[test]
+        fn custom_rows_equal_to_a_builtin_give_its_closed_form(n in 1usize..30) {
+            let rows: Vec<Vec<f64>> = (1..=n).map(|k| vec![1.0; k]).collect();
+            let custom = Regime::Custom(Arc::new(CustomWeights { source: "ones".into(), rows }));
+            assert_matches_recursion(&custom, n as u64, 1.0, harmonic2);
+        }
+
+        #[test]
+        fn per_generation_noise_scales_each_batch(n in 1u64..30, growth in 0.5f64..2.0) {
+            // Replace: w_n - w* = sum_j eta_j, so the factor is sum_j noise(j).
+            let factors = schedule_factors(&Regime::Replace.plan(n), |g| growth.powi(g as i32));
+            let expected: f64 = (1..=n).map(|g| growth.powi(g as i32)).sum();
+            assert_relative_eq!(factors[n as usize - 1], expected, max_relative = REL);
+        }
+    }
+}
+
+/// `linear-mix`
+mod linear_mix {
+    use super::*;
+
+    proptest! {
+        #[test]
+        fn bounded_by_its_stationary_value(lambda in 0.001f64..=1.0, n in 1u64..5000) {
+            let Limit::Finite(limit) = limit_factor(&Regime::Mix(lambda)) else { panic!("mix is bounded") };
+            prop_assert!(mix_factor(lambda, n) <= limit * (1.0 + 1e-12), "n = {n}: {} > {limit}", mix_factor(lambda, n));
+            prop_assert!(mix_factor(lambda, n + 1) >= mix_factor(lambda, n));
+        }
+
+        #[test]
+        fn zero_lambda_is_replace_and_one_is_no_collapse(n in 1u64..500) {
+            assert_relative_eq!(mix_factor(0.0, n), n as f64, max_relative = REL);
+            prop_assert_eq!(mix_factor(1.0, n), 1.0);
+        }
+    }
+}
+
+/// `linear-window`
+mod linear_window {
+    use super::*;
+
+    proptest! {
+        #[test]
+        fn one_is_replace_and_the_window_grows(k in 1u64..8, n in 2u64..120) {
+            let f = factor_curve(&Regime::Window(k), n);
+            if k == 1 {
+                assert_relative_eq!(f[n as usize - 1], n as f64, max_relative = REL);
+            }
+            prop_assert!(f.windows(2).all(|w| w[1] > w[0]), "not increasing: {f:?}");
+            prop_assert!(f[n as usize - 1] >= last(factor_curve(&Regime::Accumulate, n)) * (1.0 - 1e-12));
+        }
+    }
+
+    #[test]
+    fn grows_linearly_with_slope_four_over_k_plus_one_squared() {
+        // The transient decays geometrically, so the increments over the
+        // last 200 of 1000 generations equal the slope to rounding.
+        for k in [1u64, 2, 3, 4, 7] {
+            let f = factor_curve(&Regime::Window(k), 1000);
+            let slope = (f[999] - f[799]) / 200.0;
+            assert_relative_eq!(slope, window_slope(k), max_relative = 1e-9);
+        }
+    }
+}
+
+/// `linear-replace-growing`
+mod linear_replace_growing {
+    use super::*;
+
+    proptest! {
+        #[test]
+        fn grows_like_the_logarithm(n in 1u64..100_000) {
+            let h = replace_growing_factor(n);
+            // ln(n + 1) < H_n <= 1 + ln n
+            prop_assert!(h > ((n + 1) as f64).ln() && h <= 1.0 + (n as f64).ln() + 1e-12, "n = {n}: {h}");
+            prop_assert!(h <= n as f64);
+        }
+    }
+}
+
+/// `linear-fresh-real`
+mod linear_fresh_real {
+    use super::*;
+
+    proptest! {
+        #[test]
+        fn follows_its_recursion_and_stays_bounded(p in 0.0f64..0.99, n in 2u64..300) {
+            let v = |k| fresh_real_factor(p, k);
+            assert_relative_eq!(v(n), (1.0 - p).powi(2) + p * p * (v(n - 1) + 1.0), max_relative = 1e-12);
+            let Limit::Finite(limit) = limit_factor(&Regime::FreshReal(p)) else { panic!("bounded") };
+            prop_assert!(v(n) <= limit.max(1.0) * (1.0 + 1e-12));
+            prop_assert_eq!(fresh_real_factor(0.0, n), 1.0);
         }
     }
 }

@@ -5,16 +5,20 @@
 //! conditional checks need no such condition (the error is a Gaussian
 //! quadratic form given the design).
 
+use super::schedule::CustomWeights;
 use super::sim::LinearChain;
 use super::theory::{LinearTheory, theorem_id};
 use super::{Design, LinearSetup, Regime, Spectrum};
+use crate::mc::replicate_rng;
+use rand::RngExt;
+use std::sync::Arc;
 use crate::error::Result;
 use crate::mc::MonteCarlo;
 use crate::registry::Theorem;
 use crate::verify::{Check, Comparison, Expect};
 
 /// The linear family's theorems.
-pub const THEOREMS: [Theorem; 4] = [
+pub const THEOREMS: [Theorem; 9] = [
     Theorem {
         id: "linear-replace",
         family: "linear",
@@ -43,17 +47,52 @@ pub const THEOREMS: [Theorem; 4] = [
         source: "Dohmatob, Feng, Kempe (2024), Sec. 4 (conditional form); Gerstgrasser et al. (2024), Sec. 3",
         check: "chains sharing one seeded design, noise redrawn per replicate, including T = d + 1 where the unconditional mean is infinite",
     },
+    Theorem {
+        id: "linear-schedule",
+        family: "linear",
+        statement: "any schedule, reused design: w_n - w* = sum_b c_{n,b} eta_b with c_n = sum_b a_{n,b} (c_{s(b)} + e_b), so E[test error | X] = tr(Sigma (X^T X)^{-1}) sum_b c_{n,b}^2 sigma_b^2, and d / (T - d - 1) in place of the trace over designs",
+        source: "derived for this project, generalising Dohmatob et al. (2024) Sec. 4 and Gerstgrasser et al. (2024) Sec. 3",
+        check: "random custom weight matrices, over designs and for one given design",
+    },
+    Theorem {
+        id: "linear-mix",
+        family: "linear",
+        statement: "mix:LAMBDA (real batch weight LAMBDA, newest synthetic 1 - LAMBDA): E / base = 1 + sum_{m<n} (1 - LAMBDA)^{2m}, bounded by 1 + (1 - LAMBDA)^2 / (LAMBDA (2 - LAMBDA)) for LAMBDA > 0",
+        source: "Bertrand et al. (2024); Alemohammad et al. (2024), synthetic augmentation loop; adapted to linear regression",
+        check: "mean test error at several generations for two LAMBDA; control: the replace formula is rejected",
+    },
+    Theorem {
+        id: "linear-window",
+        family: "linear",
+        statement: "window:K (last K batches, equally): E / base from the exact recursion, unbounded, asymptotically n (2/(K+1))^2 (not a finite limit: the weights sum to one, a unit root)",
+        source: "introduced for this project",
+        check: "mean test error up to n = 30; control: accumulate's bounded formula is rejected",
+    },
+    Theorem {
+        id: "linear-replace-growing",
+        family: "linear",
+        statement: "replace-growing (n T rows from the newest model): E / base = H_n = sum_{i<=n} 1/i, growing like ln n",
+        source: "Gerstgrasser et al. (2024), appendix",
+        check: "mean test error at several generations, with every generation's n relabellings simulated",
+    },
+    Theorem {
+        id: "linear-fresh-real",
+        family: "linear",
+        statement: "fresh-real:P (a fresh real batch with weight 1 - P, the newest synthetic with P): E / base = v* + (1 - v*) P^{2(n-1)}, v* = ((1 - P)^2 + P^2) / (1 - P^2)",
+        source: "Alemohammad et al. (2024), fresh-data loop; adapted to linear regression",
+        check: "mean test error at several generations",
+    },
 ];
 
 /// The formula a check compares the simulation with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 enum Reference {
     /// The theorem's closed form.
     Exact,
     /// Control: `d / (T - d)` in place of `d / (T - d - 1)`.
     ShiftedDenominator,
-    /// Control: the other regime's closed form.
-    OtherRegime,
+    /// Control: another schedule's closed form.
+    Other(Regime),
 }
 
 /// One simulated setting of the linear loop.
@@ -92,34 +131,35 @@ impl Case {
     }
 
     fn id(&self) -> &'static str {
-        match self.given_design {
-            Some(_) => "linear-conditional",
-            None => theorem_id(self.regime, self.design),
+        match (&self.given_design, &self.regime) {
+            (Some(_), Regime::Replace | Regime::Accumulate) => "linear-conditional",
+            _ => theorem_id(&self.regime, self.design),
         }
     }
 
-    fn settings(&self, reference: Reference) -> String {
+    fn settings(&self, reference: &Reference) -> String {
         let setup = format!(
             "d={} T={} sigma={} spectrum={} design={} regime={}",
             self.dim, self.samples, self.sigma, self.spectrum, self.design, self.regime
         );
         let given = self.given_design.map(|s| format!(" given-design={s}")).unwrap_or_default();
         let control = match reference {
-            Reference::Exact => "",
-            Reference::ShiftedDenominator => " [control: d/(T-d) for d/(T-d-1)]",
-            Reference::OtherRegime => " [control: the other regime's formula]",
+            Reference::Exact => String::new(),
+            Reference::ShiftedDenominator => " [control: d/(T-d) for d/(T-d-1)]".into(),
+            Reference::Other(r) => format!(" [control: the {r} formula]"),
         };
         format!("{setup}{given}{control}")
     }
 
     fn check(self, reference: Reference) -> Check {
         let expect = if reference == Reference::Exact { Expect::Agree } else { Expect::Reject };
-        Check::new(self.id(), self.settings(reference), expect, Box::new(move |mc| self.compare(mc, reference)))
+        let settings = self.settings(&reference);
+        Check::new(self.id(), settings, expect, Box::new(move |mc| self.compare(mc, &reference)))
     }
 
-    fn compare(&self, mc: &MonteCarlo, reference: Reference) -> Result<Vec<Comparison>> {
+    fn compare(&self, mc: &MonteCarlo, reference: &Reference) -> Result<Vec<Comparison>> {
         let setup = LinearSetup::new(self.dim, self.samples, self.sigma, self.spectrum.clone())?;
-        let mut chain = LinearChain::new(&setup, self.regime, self.design, self.generations)?;
+        let mut chain = LinearChain::new(&setup, self.regime.clone(), self.design, self.generations)?;
         if let Some(seed) = self.given_design {
             chain = chain.conditioned(seed)?;
         }
@@ -132,14 +172,14 @@ impl Case {
             .collect())
     }
 
-    fn reference_curve(&self, setup: &LinearSetup, chain: &LinearChain, reference: Reference) -> Result<Vec<f64>> {
+    fn reference_curve(&self, setup: &LinearSetup, chain: &LinearChain, reference: &Reference) -> Result<Vec<f64>> {
         let regime = match reference {
-            Reference::OtherRegime => other(self.regime),
-            _ => self.regime,
+            Reference::Other(r) => r,
+            _ => &self.regime,
         };
         let curve = match chain.conditional_theory() {
             Some(conditional) => conditional.curve(regime, self.generations),
-            None => LinearTheory::new(setup)?.curve(regime, self.design, self.generations),
+            None => LinearTheory::new(setup)?.curve(regime, self.design, self.generations)?,
         };
         let scale = match reference {
             Reference::ShiftedDenominator => shifted_denominator_ratio(self.dim, self.samples),
@@ -154,17 +194,24 @@ fn shifted_denominator_ratio(dim: usize, samples: usize) -> f64 {
     (samples - dim - 1) as f64 / (samples - dim) as f64
 }
 
-fn other(regime: Regime) -> Regime {
-    match regime {
-        Regime::Replace => Regime::Accumulate,
-        Regime::Accumulate => Regime::Replace,
-    }
+/// A random custom schedule: generation `n` puts weights uniform on `[0, 1)`
+/// on batches `1..n`, a third of them zeroed, never all.
+pub fn random_schedule(seed: u64, generations: u64) -> Regime {
+    let mut rng = replicate_rng(seed, 0);
+    let rows = (1..=generations as usize)
+        .map(|n| {
+            let mut row: Vec<f64> = (0..n).map(|_| if rng.random::<f64>() < 1.0 / 3.0 { 0.0 } else { rng.random() }).collect();
+            row[n - 1] += 0.05; // never all zero
+            row
+        })
+        .collect();
+    Regime::Custom(Arc::new(CustomWeights { source: format!("random-{seed}"), rows }))
 }
 
 /// The linear family's checks, controls last.
 pub fn checks() -> Vec<Check> {
     use Design::{Fresh, Reused};
-    use Regime::{Accumulate, Replace};
+    use Regime::{Accumulate, FreshReal, Mix, Replace, ReplaceGrowing, Window};
     let exact = [
         Case::new(10, 100, 1.0, Replace, Reused, 50).at(&[1, 10, 50]),
         Case::new(5, 20, 0.5, Replace, Reused, 10).spectrum(Spectrum::PowerLaw(1.0)).at(&[1, 5, 10]),
@@ -177,10 +224,19 @@ pub fn checks() -> Vec<Check> {
         Case::new(5, 12, 1.0, Accumulate, Fresh, 10).spectrum(Spectrum::PowerLaw(1.0)).at(&[1, 2, 10]),
         Case::new(10, 100, 1.0, Replace, Reused, 20).given(7).at(&[1, 20]),
         Case::new(5, 6, 1.0, Accumulate, Reused, 10).spectrum(Spectrum::PowerLaw(1.0)).given(11).at(&[1, 10]),
+        Case::new(4, 16, 1.0, random_schedule(5, 8), Reused, 8).at(&[2, 5, 8]),
+        Case::new(3, 5, 1.0, random_schedule(6, 6), Reused, 6).spectrum(Spectrum::PowerLaw(1.0)).given(13).at(&[3, 6]),
+        Case::new(5, 20, 1.0, Mix(0.3), Reused, 20).at(&[2, 5, 20]),
+        Case::new(10, 100, 1.0, Mix(0.1), Reused, 30).spectrum(Spectrum::PowerLaw(1.0)).at(&[30]),
+        Case::new(5, 20, 1.0, Window(3), Reused, 30).at(&[3, 10, 30]),
+        Case::new(5, 20, 1.0, ReplaceGrowing, Reused, 10).at(&[2, 5, 10]),
+        Case::new(5, 20, 1.0, FreshReal(0.5), Reused, 15).at(&[1, 3, 15]),
     ];
     let controls = [
         (Case::new(10, 20, 1.0, Replace, Reused, 1).at(&[1]), Reference::ShiftedDenominator),
-        (Case::new(10, 100, 1.0, Accumulate, Reused, 10).at(&[10]), Reference::OtherRegime),
+        (Case::new(10, 100, 1.0, Accumulate, Reused, 10).at(&[10]), Reference::Other(Replace)),
+        (Case::new(5, 20, 1.0, Mix(0.3), Reused, 20).at(&[20]), Reference::Other(Replace)),
+        (Case::new(5, 20, 1.0, Window(3), Reused, 30).at(&[30]), Reference::Other(Accumulate)),
     ];
     exact
         .into_iter()

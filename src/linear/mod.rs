@@ -14,7 +14,7 @@
 //! | `samples` | `T`, rows per generation | — | `>= d` to simulate, `>= d + 2` for the expectation |
 //! | `sigma` | `sigma`, label noise standard deviation | — | finite, `>= 0` |
 //! | `spectrum` | eigenvalues of `Sigma` (diagonal) | identity | positive, finite |
-//! | `regime` | replace / accumulate | — | |
+//! | `regime` | a data schedule ([`schedule`]) | — | |
 //! | `design` | one `X` per chain (reused) or a new `X` per generation (fresh) | reused | |
 //!
 //! The module is split like every model family: [`theory`] holds the closed
@@ -22,23 +22,16 @@
 //! process, [`checks`] the registry entries and Monte Carlo checks.
 
 pub mod checks;
+pub mod schedule;
 pub mod sim;
 pub mod theory;
+
+pub use schedule::Regime;
 
 use crate::error::{Error, Result, require_finite};
 use serde::Serialize;
 use std::fmt;
 use std::str::FromStr;
-
-/// Which data generation `n` trains on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, clap::ValueEnum)]
-#[serde(rename_all = "kebab-case")]
-pub enum Regime {
-    /// Only the newest `T` samples (Shumailov et al.; Dohmatob et al.).
-    Replace,
-    /// Every sample so far, `n * T` rows (Gerstgrasser et al.).
-    Accumulate,
-}
 
 /// Whether the design matrix is shared by the generations of a chain.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, clap::ValueEnum)]
@@ -48,15 +41,6 @@ pub enum Design {
     Reused,
     /// A new independent `X` every generation.
     Fresh,
-}
-
-impl fmt::Display for Regime {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Regime::Replace => "replace",
-            Regime::Accumulate => "accumulate",
-        })
-    }
 }
 
 impl fmt::Display for Design {

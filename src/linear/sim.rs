@@ -18,7 +18,8 @@
 //! one is given), then for each generation its fresh design (fresh design only) and
 //! its `T` noise values.
 
-use super::theory::ConditionalTheory;
+use super::schedule::Plan;
+use super::theory::{ConditionalTheory, check_design};
 use super::{Design, LinearSetup, Regime};
 use crate::error::{Error, Result, require_at_least};
 use crate::mc::{Chain, SHARED_STREAM, Stream, replicate_rng};
@@ -251,6 +252,7 @@ pub struct LinearChain {
     eigenvalues: Vec<f64>,
     sqrt_eigenvalues: Vec<f64>,
     given: Option<GivenDesign>,
+    plan: Plan,
 }
 
 /// Working vectors of one replicate, allocated once per chain.
@@ -272,20 +274,44 @@ impl Work {
 
     /// Draws generation `i`'s noise `E_i` and sets `rhs = X^T y_i = X^T X w_{i-1} + X^T E_i`.
     fn relabel(&mut self, rng: &mut Stream, sigma: f64, x: &DesignMatrix, gram: &DMatrix<f64>) {
-        fill_normal(rng, sigma, &mut self.noise);
-        x.transpose_times(&self.noise, &mut self.projection);
-        symmetric_times(gram, &self.w, &mut self.rhs);
-        self.rhs.iter_mut().zip(&self.projection).for_each(|(r, p)| *r += p);
+        let Work { w, noise, rhs, projection, .. } = self;
+        relabel(rng, sigma, x, gram, w, noise, projection, rhs);
     }
 }
 
+/// Draws a batch's noise `E` and sets `rhs = X^T y = X^T X source + X^T E`:
+/// the batch's contribution to the normal equations, with `y` never stored.
+#[allow(clippy::too_many_arguments)]
+fn relabel(
+    rng: &mut Stream,
+    sigma: f64,
+    x: &DesignMatrix,
+    gram: &DMatrix<f64>,
+    source: &[f64],
+    noise: &mut [f64],
+    projection: &mut [f64],
+    rhs: &mut [f64],
+) {
+    fill_normal(rng, sigma, noise);
+    x.transpose_times(noise, projection);
+    symmetric_times(gram, source, rhs);
+    rhs.iter_mut().zip(projection.iter()).for_each(|(r, p)| *r += p);
+}
+
+impl Work {
+}
+
 impl LinearChain {
-    /// A chain with a random design per replicate; `generations >= 1`.
+    /// A chain with a random design per replicate; `generations >= 1`, and a
+    /// schedule defined for the design and the number of generations.
     pub fn new(setup: &LinearSetup, regime: Regime, design: Design, generations: u64) -> Result<Self> {
         require_at_least("generations", generations, 1)?;
+        check_design(&regime, design)?;
+        regime.check_generations(generations)?;
         let eigenvalues = setup.spectrum().eigenvalues(setup.dim());
         let sqrt_eigenvalues = eigenvalues.iter().map(|l| l.sqrt()).collect();
-        Ok(LinearChain { setup: setup.clone(), regime, design, generations, eigenvalues, sqrt_eigenvalues, given: None })
+        let plan = regime.plan(generations);
+        Ok(LinearChain { setup: setup.clone(), regime, design, generations, eigenvalues, sqrt_eigenvalues, given: None, plan })
     }
 
     /// The same chain conditioned on one design drawn from `design_seed`
@@ -308,8 +334,8 @@ impl LinearChain {
         Some(ConditionalTheory::new(given.trace_sigma_gram_inverse(&self.eigenvalues), self.setup.sigma()))
     }
 
-    fn test_error(&self, work: &Work) -> f64 {
-        let terms = work.w.iter().zip(&work.w_star).zip(&self.eigenvalues);
+    fn test_error(&self, w: &[f64], w_star: &[f64]) -> f64 {
+        let terms = w.iter().zip(w_star).zip(&self.eigenvalues);
         terms.map(|((w, s), l)| l * (w - s) * (w - s)).sum()
     }
 
@@ -322,19 +348,52 @@ impl LinearChain {
                 &owned
             }
         };
+        if !matches!(self.regime, Regime::Replace | Regime::Accumulate) {
+            return self.run_scheduled(rng, given, out);
+        }
         let mut work = Work::new(&self.setup);
         for (i, slot) in (1..=self.generations).zip(out.iter_mut()) {
             work.relabel(rng, self.setup.sigma(), &given.x, &given.gram);
-            match self.regime {
-                Regime::Replace => work.w.copy_from_slice(&work.rhs),
-                Regime::Accumulate => {
-                    // A_i = i X^T X and b_i = b_{i-1} + X^T y_i, so w_i = (X^T X)^{-1} b_i / i.
-                    work.total.iter_mut().zip(&work.rhs).for_each(|(t, r)| *t += r);
-                    work.w.iter_mut().zip(&work.total).for_each(|(w, t)| *w = t / i as f64);
-                }
+            if self.regime == Regime::Replace {
+                work.w.copy_from_slice(&work.rhs);
+            } else {
+                // A_i = i X^T X and b_i = b_{i-1} + X^T y_i, so w_i = (X^T X)^{-1} b_i / i.
+                work.total.iter_mut().zip(&work.rhs).for_each(|(t, r)| *t += r);
+                work.w.iter_mut().zip(&work.total).for_each(|(w, t)| *w = t / i as f64);
             }
             given.factor.solve(&mut work.w);
-            *slot = self.test_error(&work);
+            *slot = self.test_error(&work.w, &work.w_star);
+        }
+        Ok(())
+    }
+
+    /// Any schedule on the reused design, literally: every batch's copies are
+    /// relabellings of `X` by the batch's source model, and generation `n`
+    /// solves the weighted normal equations `X^T X w_n = sum_b a_{n,b} X^T ybar_b`,
+    /// with `ybar_b` the mean label vector of batch `b`'s copies. Costs
+    /// `O(batches x d)` per generation beyond the draws.
+    fn run_scheduled(&self, rng: &mut Stream, given: &GivenDesign, out: &mut [f64]) -> Result<()> {
+        let (d, sigma) = (self.setup.dim(), self.setup.sigma());
+        let mut work = Work::new(&self.setup);
+        let mut models: Vec<Vec<f64>> = vec![work.w_star.clone()];
+        let mut batch_rhs: Vec<Vec<f64>> = Vec::with_capacity(self.plan.batches.len());
+        for ((range, weights), slot) in self.plan.created.iter().zip(&self.plan.weights).zip(out.iter_mut()) {
+            for batch in &self.plan.batches[range.clone()] {
+                let mut mean = vec![0.0; d];
+                for _ in 0..batch.copies {
+                    let Work { noise, projection, rhs, .. } = &mut work;
+                    relabel(rng, sigma, &given.x, &given.gram, &models[batch.source as usize], noise, projection, rhs);
+                    mean.iter_mut().zip(rhs.iter()).for_each(|(m, r)| *m += r / batch.copies as f64);
+                }
+                batch_rhs.push(mean);
+            }
+            let mut w = vec![0.0; d];
+            for &(b, a) in weights {
+                w.iter_mut().zip(&batch_rhs[b]).for_each(|(w, r)| *w += a * r);
+            }
+            given.factor.solve(&mut w);
+            *slot = self.test_error(&w, &work.w_star);
+            models.push(w);
         }
         Ok(())
     }
@@ -347,20 +406,18 @@ impl LinearChain {
             let x = DesignMatrix::draw(rng, self.setup.samples(), &self.sqrt_eigenvalues);
             let gram = x.gram();
             work.relabel(rng, self.setup.sigma(), &x, &gram);
-            let factor = match self.regime {
-                Regime::Replace => {
-                    work.w.copy_from_slice(&work.rhs);
-                    Factor::new(gram)?
-                }
-                Regime::Accumulate => {
-                    gram_total += &gram;
-                    work.total.iter_mut().zip(&work.rhs).for_each(|(t, r)| *t += r);
-                    work.w.copy_from_slice(&work.total);
-                    Factor::new(gram_total.clone())?
-                }
+            // check_design admits only replace and accumulate here.
+            let factor = if self.regime == Regime::Replace {
+                work.w.copy_from_slice(&work.rhs);
+                Factor::new(gram)?
+            } else {
+                gram_total += &gram;
+                work.total.iter_mut().zip(&work.rhs).for_each(|(t, r)| *t += r);
+                work.w.copy_from_slice(&work.total);
+                Factor::new(gram_total.clone())?
             };
             factor.solve(&mut work.w);
-            *slot = self.test_error(&work);
+            *slot = self.test_error(&work.w, &work.w_star);
         }
         Ok(())
     }

@@ -9,13 +9,20 @@
 //! | `linear-replace` | `n * base` (reused or fresh design) | [`LinearTheory::replace`] |
 //! | `linear-accumulate` | `base * sum_{i<=n} 1/i^2 < (pi^2/6) base` (reused design) | [`LinearTheory::accumulate`] |
 //! | `linear-accumulate-fresh` | `sigma^2 d sum_{i<=n} 1/(i (i T - d - 1))` (fresh design) | [`LinearTheory::accumulate_fresh`] |
-//! | `linear-conditional` | `sigma^2 tr(Sigma (X^T X)^{-1})` times `n` or `sum 1/i^2`, for one given `X` | [`ConditionalTheory`] |
+//! | `linear-conditional` | `sigma^2 tr(Sigma (X^T X)^{-1})` times the schedule's factor, for one given `X` | [`ConditionalTheory`] |
+//! | `linear-schedule` | `base * sum_b c_{n,b}^2 sigma_b^2 / sigma^2` for any schedule (reused design) | [`schedule_factors`] |
+//! | `linear-mix` | `base * (1 + sum_{m<n} (1 - LAMBDA)^{2m})`, bounded for `LAMBDA > 0` | [`mix_factor`] |
+//! | `linear-window` | `base * ` the recursion's factor, growing like `n (2/(K+1))^2` | [`window_slope`] |
+//! | `linear-replace-growing` | `base * H_n`, the harmonic number | [`replace_growing_factor`] |
+//! | `linear-fresh-real` | `base * (v* + (1 - v*) P^{2(n-1)})`, `v* = (1 - 2P + 2P^2)/(1 - P^2)` | [`fresh_real_factor`] |
 //!
 //! All hold for any `Sigma` shared by training rows and test points. Proofs:
 //! `proofs/<id>.md`; checks: `collapse verify <id>`.
 
+use super::schedule::Plan;
 use super::{Design, LinearSetup, Regime};
 use crate::error::{Error, Result};
+use serde::Serialize;
 
 /// `sum_{i=1}^n 1/i^2`, summed from the smallest term up for accuracy.
 pub fn harmonic2(n: u64) -> f64 {
@@ -24,12 +31,24 @@ pub fn harmonic2(n: u64) -> f64 {
 
 /// The theorem id whose closed form covers a regime and design (unconditional
 /// expectation over designs).
-pub fn theorem_id(regime: Regime, design: Design) -> &'static str {
+pub fn theorem_id(regime: &Regime, design: Design) -> &'static str {
     match (regime, design) {
-        (Regime::Replace, _) => "linear-replace",
-        (Regime::Accumulate, Design::Reused) => "linear-accumulate",
         (Regime::Accumulate, Design::Fresh) => "linear-accumulate-fresh",
+        _ => regime.theorem_id(),
     }
+}
+
+/// Checks that a schedule is defined with a design: on a fresh design only
+/// replace and accumulate are.
+pub fn check_design(regime: &Regime, design: Design) -> Result<()> {
+    if design == Design::Fresh && !regime.supports_fresh_design() {
+        return Err(Error::invalid(
+            "design",
+            design,
+            format!("the schedule {regime} is defined on the reused design only (--design reused)"),
+        ));
+    }
+    Ok(())
 }
 
 /// Expected test errors averaged over Gaussian designs: a setup with
@@ -137,24 +156,15 @@ impl LinearTheory {
         self.sigma * self.sigma * self.dim / (i * (i * self.samples - self.dim - 1.0))
     }
 
-    /// The expected test error at generation `n` for a regime and design.
-    pub fn expected_test_error(&self, regime: Regime, design: Design, n: u64) -> f64 {
-        match (regime, design) {
-            (Regime::Replace, _) => self.replace(n),
-            (Regime::Accumulate, Design::Reused) => self.accumulate(n),
-            (Regime::Accumulate, Design::Fresh) => self.accumulate_fresh(n),
-        }
-    }
-
-    /// Generations `1..=generations` of [`LinearTheory::expected_test_error`],
-    /// by running sums in `O(generations)`.
-    pub fn curve(&self, regime: Regime, design: Design, generations: u64) -> Vec<f64> {
-        let step = |i: u64| match (regime, design) {
-            (Regime::Replace, _) => self.base(),
-            (Regime::Accumulate, Design::Reused) => self.base() / (i as f64 * i as f64),
-            (Regime::Accumulate, Design::Fresh) => self.fresh_increment(i),
-        };
-        running_sum((1..=generations).map(step))
+    /// Generations `1..=generations` of the expected test error under a
+    /// schedule and design: `base` times [`factor_curve`] on the reused design,
+    /// [`LinearTheory::replace`] or [`LinearTheory::accumulate_fresh`] on a fresh one.
+    pub fn curve(&self, regime: &Regime, design: Design, generations: u64) -> Result<Vec<f64>> {
+        check_design(regime, design)?;
+        Ok(match (regime, design) {
+            (Regime::Accumulate, Design::Fresh) => running_sum((1..=generations).map(|i| self.fresh_increment(i))),
+            _ => factor_curve(regime, generations).into_iter().map(|f| self.base() * f).collect(),
+        })
     }
 }
 
@@ -193,55 +203,154 @@ impl ConditionalTheory {
         self.sigma * self.sigma * self.trace
     }
 
-    /// The conditional expected test error at generation `n`.
-    pub fn expected_test_error(&self, regime: Regime, n: u64) -> f64 {
-        self.base() * variance_factor(regime, n)
-    }
-
-    /// Generations `1..=generations` of [`ConditionalTheory::expected_test_error`].
-    pub fn curve(&self, regime: Regime, generations: u64) -> Vec<f64> {
-        (1..=generations).map(|n| self.expected_test_error(regime, n)).collect()
+    /// The conditional expected test error at generations `1..=generations`:
+    /// `base` times [`factor_curve`].
+    pub fn curve(&self, regime: &Regime, generations: u64) -> Vec<f64> {
+        factor_curve(regime, generations).into_iter().map(|f| self.base() * f).collect()
     }
 }
 
-/// `n` under replace, `sum_{i<=n} 1/i^2` under accumulate: the factor that
-/// multiplies the first generation's error (reused design).
-pub fn variance_factor(regime: Regime, n: u64) -> f64 {
+/// The factor that multiplies the first generation's error at generations
+/// `1..=generations` (reused design, one noise level): `n` for replace,
+/// `sum 1/i^2` for accumulate, and each schedule's closed form, or the general
+/// recursion [`schedule_factors`] where no closed form is known.
+pub fn factor_curve(regime: &Regime, generations: u64) -> Vec<f64> {
+    let each = |f: &dyn Fn(u64) -> f64| (1..=generations).map(f).collect();
     match regime {
-        Regime::Replace => n as f64,
-        Regime::Accumulate => harmonic2(n),
+        Regime::Replace => each(&|n| n as f64),
+        Regime::Accumulate => running_sum((1..=generations).map(|i| 1.0 / (i as f64 * i as f64))),
+        Regime::Mix(lambda) => each(&|n| mix_factor(*lambda, n)),
+        Regime::ReplaceGrowing => running_sum((1..=generations).map(|i| 1.0 / i as f64)),
+        Regime::FreshReal(p) => each(&|n| fresh_real_factor(*p, n)),
+        Regime::Window(_) | Regime::Custom(_) => schedule_factors(&regime.plan(generations), |_| 1.0),
     }
 }
 
-/// The weight that the normal equations of generation `n` give to batch `k`
-/// (`1 <= k <= n`): `1` for the newest batch under replace, `1/n` for every
-/// batch under accumulate (reused design: every batch has the same Gram matrix).
-pub fn batch_weight(regime: Regime, n: u64, k: u64) -> f64 {
+/// What the factor does as `n -> infinity`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Limit {
+    /// It converges to this value.
+    Finite(f64),
+    /// It grows without bound (collapse).
+    Unbounded,
+    /// Not known in closed form (a custom schedule).
+    Unknown,
+}
+
+/// The limit of [`factor_curve`] as `n -> infinity`, on the reused design.
+pub fn limit_factor(regime: &Regime) -> Limit {
     match regime {
-        Regime::Replace => f64::from(u8::from(k == n)),
-        Regime::Accumulate => 1.0 / n as f64,
+        Regime::Accumulate => Limit::Finite(std::f64::consts::PI.powi(2) / 6.0),
+        Regime::Mix(lambda) if *lambda > 0.0 => Limit::Finite(1.0 + (1.0 - lambda).powi(2) / (lambda * (2.0 - lambda))),
+        Regime::FreshReal(p) => Limit::Finite(fresh_real_stationary(*p)),
+        Regime::Custom(_) => Limit::Unknown,
+        Regime::Replace | Regime::Mix(_) | Regime::Window(_) | Regime::ReplaceGrowing => Limit::Unbounded,
     }
 }
 
-/// The step-by-step recursion behind the closed forms, for the reused design.
+/// **linear-mix.** Generation 1 fits the real batch; generation `n >= 2` the
+/// real batch with weight `LAMBDA` and the newest synthetic batch with weight
+/// `1 - LAMBDA`. With `q = (1 - LAMBDA)^2`:
 ///
-/// With `eta_j = (X^T X)^{-1} X^T E_j`, the normal equations of generation `n`
-/// give `w_n - w* = sum_k a_{n,k} (w_{k-1} - w* + eta_k)` with the batch weights
-/// `a` of [`batch_weight`]. Writing `w_n - w* = sum_j c_{n,j} eta_j`, this returns
-/// the rows `c_1, ..., c_N` (row `n` has `n` entries), computed literally from
-/// that recursion, without the telescoping used in the proofs.
-pub fn noise_coefficients(regime: Regime, generations: u64) -> Vec<Vec<f64>> {
-    let mut rows: Vec<Vec<f64>> = Vec::with_capacity(generations as usize);
-    for n in 1..=generations {
-        let mut c = vec![0.0; n as usize];
-        for k in 1..=n {
-            let a = batch_weight(regime, n, k);
-            if let Some(prev) = (k >= 2).then(|| &rows[k as usize - 2]) {
-                c.iter_mut().zip(prev).for_each(|(c, p)| *c += a * p);
-            }
-            c[k as usize - 1] += a;
-        }
-        rows.push(c);
+/// ```text
+/// E[test error at n] / base = 1 + sum_{m=1}^{n-1} q^m  ->  1 + (1 - LAMBDA)^2 / (LAMBDA (2 - LAMBDA))
+/// ```
+/// bounded for every `LAMBDA > 0`; `LAMBDA = 0` is replace. The real batch's
+/// coefficient stays 1 in every generation. Sources: Bertrand et al. (2024);
+/// Alemohammad et al. (2024), adapted to regression. Proof: `proofs/linear-mix.md`.
+///
+/// ```
+/// use model_collapse::linear::theory::mix_factor;
+/// assert!((mix_factor(0.3, 3) - (1.0 + 0.49 + 0.49 * 0.49)).abs() < 1e-15);
+/// ```
+pub fn mix_factor(lambda: f64, n: u64) -> f64 {
+    let q = (1.0 - lambda) * (1.0 - lambda);
+    (1..n).rev().map(|m| q.powi(m as i32)).sum::<f64>() + 1.0
+}
+
+/// **linear-window.** Generation `n` fits the last `min(n, K)` batches
+/// equally. The exact factor comes from the general recursion
+/// ([`schedule_factors`]); it grows without bound, asymptotically like
+/// `n * window_slope(K)` with `window_slope(K) = (2 / (K + 1))^2`: the weights
+/// sum to one, so the averaging recursion has a unit root (the issue's claim
+/// of a finite limit is false). Proof: `proofs/linear-window.md`.
+///
+/// ```
+/// use model_collapse::linear::theory::window_slope;
+/// assert_eq!(window_slope(3), 0.25);
+/// ```
+pub fn window_slope(k: u64) -> f64 {
+    (2.0 / (k as f64 + 1.0)).powi(2)
+}
+
+/// **linear-replace-growing.** Generation `n` fits `n T` rows from the newest
+/// model only (`n` relabellings of the design): the factor is the harmonic
+/// number `H_n = sum_{i<=n} 1/i`, which grows like `ln n`. Source: Gerstgrasser
+/// et al. (2024), appendix. Proof: `proofs/linear-replace-growing.md`.
+///
+/// ```
+/// use model_collapse::linear::theory::replace_growing_factor;
+/// assert!((replace_growing_factor(3) - 11.0 / 6.0).abs() < 1e-15);
+/// ```
+pub fn replace_growing_factor(n: u64) -> f64 {
+    (1..=n).rev().map(|i| 1.0 / i as f64).sum()
+}
+
+/// **linear-fresh-real.** Generation `n >= 2` fits a fresh real batch with
+/// weight `1 - P` and the newest synthetic batch with weight `P`:
+///
+/// ```text
+/// v_1 = 1,  v_n = (1 - P)^2 + P^2 (v_{n-1} + 1),  v_n = v* + (1 - v*) P^{2(n-1)},
+/// v* = ((1 - P)^2 + P^2) / (1 - P^2)
+/// ```
+/// Source: Alemohammad et al. (2024), fresh-data loop, adapted to regression.
+/// Proof: `proofs/linear-fresh-real.md`.
+///
+/// ```
+/// use model_collapse::linear::theory::fresh_real_factor;
+/// // P = 1/2: v_2 = 1/4 + (1/4) * 2 = 3/4.
+/// assert!((fresh_real_factor(0.5, 2) - 0.75).abs() < 1e-15);
+/// ```
+pub fn fresh_real_factor(p: f64, n: u64) -> f64 {
+    let stationary = fresh_real_stationary(p);
+    stationary + (1.0 - stationary) * p.powi(2 * (n as i32 - 1))
+}
+
+fn fresh_real_stationary(p: f64) -> f64 {
+    ((1.0 - p).powi(2) + p * p) / (1.0 - p * p)
+}
+
+/// **linear-schedule.** The general statement for any schedule on the reused
+/// design: with batch `b` labelled by model `s(b)` with noise `sigma_b` and
+/// generation `n`'s normalised weights `a_{n,b}`,
+///
+/// ```text
+/// w_n - w* = sum_b c_{n,b} eta_b,   c_n = sum_b a_{n,b} (c_{s(b)} + e_b),   c_0 = 0,
+/// E[test error at n | X] = tr(Sigma (X^T X)^{-1}) sum_b c_{n,b}^2 sigma_b^2
+/// ```
+/// and `d / (T - d - 1)` in place of the trace after averaging over designs.
+/// Returns `sum_b c_{n,b}^2 noise(g_b) / copies_b` for `n = 1..`, where
+/// `noise(g)` is generation `g`'s noise variance relative to `sigma^2` and a
+/// batch of `copies` relabellings has its noise variance divided by `copies`.
+/// Computed literally from the recursion, in `O(generations x batches)` memory.
+/// Proof: `proofs/linear-schedule.md`.
+pub fn schedule_factors(plan: &Plan, noise: impl Fn(u64) -> f64) -> Vec<f64> {
+    let mut variance = Vec::with_capacity(plan.batches.len());
+    for (g, range) in (1..).zip(&plan.created) {
+        variance.extend(range.clone().map(|b| noise(g) / plan.batches[b].copies as f64));
     }
-    rows
+    let mut models: Vec<Vec<f64>> = vec![Vec::new()]; // c_0 = 0
+    let mut factors = Vec::with_capacity(plan.weights.len());
+    for (range, weights) in plan.created.iter().zip(&plan.weights) {
+        let mut c = vec![0.0; range.end];
+        for &(b, a) in weights {
+            let source = &models[plan.batches[b].source as usize];
+            c.iter_mut().zip(source).for_each(|(c, s)| *c += a * s);
+            c[b] += a;
+        }
+        factors.push(c.iter().zip(&variance).map(|(c, v)| c * c * v).sum());
+        models.push(c);
+    }
+    factors
 }

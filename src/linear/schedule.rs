@@ -1,0 +1,261 @@
+//! Data schedules: which batches generation `n` trains on, with which weights.
+//!
+//! The standard chain creates batch `k` at generation `k`: the design
+//! relabelled by model `k - 1` (model 0 is the truth, so batch 1 is the real
+//! data). A schedule weights the batches available at generation `n`; some
+//! schedules also create extra batches (a fresh real batch, or several
+//! relabellings by the newest model). Every schedule becomes a [`Plan`]: the
+//! list of batches and, per generation, the weights, normalised to sum to one.
+//!
+//! | name | generation `n` trains on | id |
+//! |---|---|---|
+//! | `replace` | the newest batch | `linear-replace` |
+//! | `accumulate` | all batches `1..n`, equally | `linear-accumulate` |
+//! | `mix:LAMBDA` | the real batch with weight `LAMBDA`, the newest with `1 - LAMBDA` | `linear-mix` |
+//! | `window:K` | the last `min(n, K)` batches, equally | `linear-window` |
+//! | `replace-growing` | `n` relabellings (`n T` rows) by the newest model only | `linear-replace-growing` |
+//! | `fresh-real:P` | a fresh real batch (weight `1 - P`) and the newest batch (weight `P`) | `linear-fresh-real` |
+//! | `custom:FILE` | a lower-triangular weight matrix from a CSV file | `linear-schedule` |
+
+use crate::error::{Error, Result};
+use serde::Serialize;
+use std::fmt;
+use std::str::FromStr;
+use std::sync::Arc;
+
+/// Which data generation `n` trains on.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(into = "String")]
+pub enum Regime {
+    /// Only the newest batch (Shumailov et al.; Dohmatob et al.).
+    Replace,
+    /// Every batch so far, equally (Gerstgrasser et al.).
+    Accumulate,
+    /// The real batch with weight `lambda`, the newest synthetic batch with `1 - lambda`.
+    Mix(f64),
+    /// The last `K` batches, equally.
+    Window(u64),
+    /// `n` relabellings of the design by the newest model (`n T` rows), equally.
+    ReplaceGrowing,
+    /// A fresh real batch with weight `1 - p` and the newest synthetic batch with weight `p`.
+    FreshReal(f64),
+    /// A weight matrix read from a file.
+    Custom(Arc<CustomWeights>),
+}
+
+impl From<Regime> for String {
+    fn from(r: Regime) -> String {
+        r.to_string()
+    }
+}
+
+/// One batch of training data: the design relabelled `copies` times by model
+/// `source` (0 is the truth), each relabelling with its own noise; the copies
+/// share the batch's weight equally.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Batch {
+    /// The model whose predictions label the batch (0: the truth).
+    pub source: u64,
+    /// Independent relabellings, equally weighted.
+    pub copies: u64,
+}
+
+/// A schedule unrolled over `generations`: every batch, and every
+/// generation's weights over the batches created so far (summing to one).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plan {
+    /// All batches, in order of creation.
+    pub batches: Vec<Batch>,
+    /// For generation `n` (index `n - 1`): the batches it creates, as a range of indices.
+    pub created: Vec<std::ops::Range<usize>>,
+    /// For generation `n` (index `n - 1`): `(batch index, weight)` with weights summing to one.
+    pub weights: Vec<Vec<(usize, f64)>>,
+}
+
+impl Plan {
+    /// Generations in the plan.
+    pub fn generations(&self) -> u64 {
+        self.weights.len() as u64
+    }
+}
+
+impl Regime {
+    /// The theorem whose closed form covers this schedule on the reused design.
+    pub fn theorem_id(&self) -> &'static str {
+        match self {
+            Regime::Replace => "linear-replace",
+            Regime::Accumulate => "linear-accumulate",
+            Regime::Mix(_) => "linear-mix",
+            Regime::Window(_) => "linear-window",
+            Regime::ReplaceGrowing => "linear-replace-growing",
+            Regime::FreshReal(_) => "linear-fresh-real",
+            Regime::Custom(_) => "linear-schedule",
+        }
+    }
+
+    /// Whether the schedule is defined for a fresh design (only replace and
+    /// accumulate have a closed form and a simulator there).
+    pub fn supports_fresh_design(&self) -> bool {
+        matches!(self, Regime::Replace | Regime::Accumulate)
+    }
+
+    /// Checks that the schedule can run `generations` generations.
+    pub fn check_generations(&self, generations: u64) -> Result<()> {
+        match self {
+            Regime::Custom(w) if w.rows.len() < generations as usize => Err(Error::invalid(
+                "generations",
+                generations,
+                format!("the custom schedule {} defines {} generations", w.source, w.rows.len()),
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// The schedule unrolled over `generations` generations.
+    pub fn plan(&self, generations: u64) -> Plan {
+        let mut plan = Plan { batches: Vec::new(), created: Vec::new(), weights: Vec::new() };
+        for n in 1..=generations {
+            let first = plan.batches.len();
+            let newest = |plan: &mut Plan, source: u64, copies: u64| {
+                plan.batches.push(Batch { source, copies });
+                plan.batches.len() - 1
+            };
+            // The standard chain's batch n: model n - 1 relabels the design.
+            let copies = if *self == Regime::ReplaceGrowing { n } else { 1 };
+            let batch_n = newest(&mut plan, n - 1, copies);
+            let weights = match self {
+                Regime::Replace | Regime::ReplaceGrowing => vec![(batch_n, 1.0)],
+                Regime::Accumulate => (0..n as usize).map(|k| (k, 1.0 / n as f64)).collect(),
+                Regime::Mix(_) | Regime::FreshReal(_) if n == 1 => vec![(batch_n, 1.0)],
+                Regime::Mix(lambda) => vec![(0, *lambda), (batch_n, 1.0 - lambda)],
+                Regime::FreshReal(p) => {
+                    let real = newest(&mut plan, 0, 1);
+                    vec![(real, 1.0 - p), (batch_n, *p)]
+                }
+                Regime::Window(k) => {
+                    let width = n.min(*k);
+                    ((n - width) as usize..n as usize).map(|b| (b, 1.0 / width as f64)).collect()
+                }
+                Regime::Custom(w) => w.normalised(n),
+            };
+            plan.created.push(first..plan.batches.len());
+            plan.weights.push(weights.into_iter().filter(|&(_, a)| a != 0.0).collect());
+        }
+        plan
+    }
+}
+
+impl fmt::Display for Regime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Regime::Replace => f.write_str("replace"),
+            Regime::Accumulate => f.write_str("accumulate"),
+            Regime::Mix(lambda) => write!(f, "mix:{lambda}"),
+            Regime::Window(k) => write!(f, "window:{k}"),
+            Regime::ReplaceGrowing => f.write_str("replace-growing"),
+            Regime::FreshReal(p) => write!(f, "fresh-real:{p}"),
+            Regime::Custom(w) => write!(f, "custom:{}", w.source),
+        }
+    }
+}
+
+impl FromStr for Regime {
+    type Err = Error;
+
+    /// `replace`, `accumulate`, `mix:LAMBDA`, `window:K`, `replace-growing`,
+    /// `fresh-real:P` or `custom:FILE`.
+    fn from_str(s: &str) -> Result<Self> {
+        let bad = |rule: String| Error::invalid("regime", s, rule);
+        let fraction = |x: &str, name: &str, one_allowed: bool| -> Result<f64> {
+            let v: f64 = x.parse().map_err(|_| bad(format!("{name} `{x}` is not a number")))?;
+            match v.is_finite() && v >= 0.0 && (v < 1.0 || (one_allowed && v == 1.0)) {
+                true => Ok(v),
+                false => Err(bad(format!("{name} must be in [0, 1{}", if one_allowed { "]" } else { ")" }))),
+            }
+        };
+        match s.split_once(':') {
+            None => match s {
+                "replace" => Ok(Regime::Replace),
+                "accumulate" => Ok(Regime::Accumulate),
+                "replace-growing" => Ok(Regime::ReplaceGrowing),
+                _ => Err(bad(
+                    "must be replace, accumulate, mix:LAMBDA, window:K, replace-growing, fresh-real:P or custom:FILE".into(),
+                )),
+            },
+            Some(("mix", x)) => Ok(Regime::Mix(fraction(x, "LAMBDA", true)?)),
+            Some(("fresh-real", x)) => Ok(Regime::FreshReal(fraction(x, "P", false)?)),
+            Some(("window", x)) => match x.parse::<u64>() {
+                Ok(k) if k >= 1 => Ok(Regime::Window(k)),
+                _ => Err(bad(format!("K `{x}` must be a whole number >= 1"))),
+            },
+            Some(("custom", path)) => Ok(Regime::Custom(Arc::new(CustomWeights::read(path)?))),
+            Some(_) => Err(bad("unknown schedule; see --help".into())),
+        }
+    }
+}
+
+/// A custom schedule: row `n` holds the weights of generation `n` on the
+/// standard chain's batches `1..n` (non-negative, not all zero; normalised
+/// to sum to one).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CustomWeights {
+    /// Where the weights came from (a path, or a description).
+    pub source: String,
+    /// Row `n - 1` holds `n` weights.
+    pub rows: Vec<Vec<f64>>,
+}
+
+impl CustomWeights {
+    /// Reads a CSV file: one line per generation, line `n` with `n` weights
+    /// separated by commas; blank lines and lines starting with `#` are skipped.
+    pub fn read(path: &str) -> Result<Self> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Error::invalid("regime", format!("custom:{path}"), format!("cannot read the file: {e}")))?;
+        Self::parse(path, &text)
+    }
+
+    /// Parses the CSV text of [`CustomWeights::read`]; errors name the line and the reason.
+    pub fn parse(source: &str, text: &str) -> Result<Self> {
+        let mut rows = Vec::new();
+        for (line_no, line) in text.lines().enumerate().map(|(i, l)| (i + 1, l.trim())) {
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let n = rows.len() + 1;
+            let bad = |reason: String| {
+                Error::invalid("regime", format!("custom:{source}"), format!("line {line_no} (generation {n}): {reason}"))
+            };
+            let row = line
+                .split(',')
+                .map(|x| x.trim().parse::<f64>().map_err(|_| bad(format!("`{}` is not a number", x.trim()))))
+                .collect::<Result<Vec<f64>>>()?;
+            if row.len() > n {
+                return Err(bad(format!(
+                    "{} weights, but generation {n} can train only on batches 1..{n}: a weight on batch {} is on a future generation",
+                    row.len(),
+                    n + 1
+                )));
+            }
+            if row.len() < n {
+                return Err(bad(format!("{} weights, but generation {n} needs {n}, one per batch 1..{n}", row.len())));
+            }
+            if let Some(k) = row.iter().position(|w| !(w.is_finite() && *w >= 0.0)) {
+                return Err(bad(format!("the weight on batch {} is {}; weights must be finite and >= 0", k + 1, row[k])));
+            }
+            if row.iter().all(|w| *w == 0.0) {
+                return Err(bad("all weights are zero; a generation must train on something".into()));
+            }
+            rows.push(row);
+        }
+        if rows.is_empty() {
+            return Err(Error::invalid("regime", format!("custom:{source}"), "the file defines no generation"));
+        }
+        Ok(CustomWeights { source: source.to_string(), rows })
+    }
+
+    fn normalised(&self, n: u64) -> Vec<(usize, f64)> {
+        let row = &self.rows[n as usize - 1];
+        let total: f64 = row.iter().sum();
+        row.iter().enumerate().map(|(k, w)| (k, w / total)).collect()
+    }
+}
