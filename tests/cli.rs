@@ -152,3 +152,61 @@ fn list_names_every_theorem_with_its_proof() {
     }
     assert_eq!(doc[0]["proof"], format!("proofs/{}.md", ids[0]));
 }
+
+fn custom_file(name: &str, text: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("collapse-custom-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn custom_schedule_errors_name_the_line_and_the_reason() {
+    let cases = [
+        ("negative.csv", "1\n0.5,-0.5\n", "line 2 (generation 2): the weight on batch 2 is -0.5"),
+        ("zero.csv", "# comment\n1\n0,0\n", "line 3 (generation 2): all weights are zero"),
+        ("short.csv", "1\n1\n", "line 2 (generation 2): 1 weights, but generation 2 needs 2"),
+        ("future.csv", "1\n1,1,1\n", "a weight on batch 3 is on a future generation"),
+        ("text.csv", "1\n1,x\n", "line 2 (generation 2): `x` is not a number"),
+    ];
+    for (name, text, reason) in cases {
+        let regime = format!("custom:{}", custom_file(name, text).display());
+        rejects(&["theory", "linear", "--regime", &regime, "--generations", "2"], &["--regime", reason]);
+    }
+    let regime = format!("custom:{}", custom_file("two.csv", "1\n1,1\n").display());
+    rejects(&["theory", "linear", "--regime", &regime, "--generations", "3"], &["--generations", "3", "defines 2 generations"]);
+}
+
+#[test]
+fn custom_schedule_equal_to_accumulate_gives_its_closed_form() {
+    let regime = format!("custom:{}", custom_file("acc.csv", "1\n1,1\n2,2,2\n").display());
+    let custom = collapse(&["theory", "linear", "--regime", &regime, "--generations", "3", "--format", "csv"]);
+    let accumulate = collapse(&["theory", "linear", "--regime", "accumulate", "--generations", "3", "--format", "csv"]);
+    assert!(custom.status.success(), "{}", stderr(&custom));
+    let values = |o: &Output| -> Vec<f64> {
+        String::from_utf8_lossy(&o.stdout).lines().skip(1).map(|l| l.split(',').nth(1).unwrap().parse().unwrap()).collect()
+    };
+    for (c, a) in values(&custom).iter().zip(values(&accumulate)) {
+        assert!((c - a).abs() <= 1e-15 * a, "{c} vs {a}");
+    }
+}
+
+#[test]
+fn schedule_parameters_and_designs_are_checked() {
+    rejects(&["theory", "linear", "--regime", "mix:1.5"], &["--regime", "mix:1.5", "LAMBDA must be in [0, 1]"]);
+    rejects(&["theory", "linear", "--regime", "fresh-real:1"], &["--regime", "fresh-real:1", "P must be in [0, 1)"]);
+    rejects(&["theory", "linear", "--regime", "window:0"], &["--regime", "window:0", ">= 1"]);
+    rejects(&["theory", "linear", "--regime", "mix:0.5", "--design", "fresh"], &["--design", "fresh", "reused design only"]);
+}
+
+#[test]
+fn theory_reports_the_limit() {
+    let out = collapse(&["theory", "linear", "--regime", "mix:0.5", "--generations", "2", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // 1 + (1/4) / (1/2 * 3/2) = 4/3
+    assert!(doc["limit"].as_str().unwrap().starts_with("1.333333333333333"), "{}", doc["limit"]);
+    let out = collapse(&["theory", "linear", "--regime", "window:2", "--generations", "2", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["limit"], "unbounded");
+}
