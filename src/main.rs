@@ -3,6 +3,7 @@
 
 use clap::{Args, Parser, Subcommand};
 use model_collapse::error::Result;
+use model_collapse::linear::overparam::{OverparamChain, OverparamSetup};
 use model_collapse::linear::sim::LinearChain;
 use model_collapse::linear::theory::{Limit, LinearTheory, limit_factor, theorem_id};
 use model_collapse::linear::{Design, LinearSetup, Regime, Spectrum};
@@ -73,6 +74,40 @@ enum TheoryFamily {
         #[command(flatten)]
         out: OutputArgs,
     },
+    /// The over-parameterised, noise-free chain (T0 < d, minimum-norm least squares, fresh
+    /// isotropic designs): `generation,expected_relative_distance` (id linear-overparameterised)
+    Overparam {
+        #[command(flatten)]
+        overparam: OverparamArgs,
+        #[command(flatten)]
+        out: OutputArgs,
+    },
+}
+
+#[derive(Args)]
+struct OverparamArgs {
+    /// Dimension d
+    #[arg(long, default_value_t = 100)]
+    dim: usize,
+    /// Samples T0 per generation, 1 <= T0 < d
+    #[arg(long, default_value_t = 50)]
+    samples: usize,
+    /// Number of generations n
+    #[arg(long, default_value_t = 20)]
+    generations: u64,
+}
+
+impl OverparamArgs {
+    fn setup(&self) -> Result<OverparamSetup> {
+        OverparamSetup::new(self.dim, self.samples, self.generations)
+    }
+
+    fn meta(&self) -> serde_json::Value {
+        serde_json::json!({
+            "theorem": "linear-overparameterised", "dim": self.dim, "samples": self.samples,
+            "generations": self.generations, "limit": "1 (the truth is forgotten)",
+        })
+    }
 }
 
 #[derive(Subcommand)]
@@ -81,6 +116,16 @@ enum SimulateFamily {
     Linear {
         #[command(flatten)]
         linear: LinearArgs,
+        #[command(flatten)]
+        mc: McArgs,
+        #[command(flatten)]
+        out: OutputArgs,
+    },
+    /// The over-parameterised, noise-free chain, simulated: the relative distance
+    /// ||w_n - w_0||^2 / ||w_0||^2 per generation
+    Overparam {
+        #[command(flatten)]
+        overparam: OverparamArgs,
         #[command(flatten)]
         mc: McArgs,
         #[command(flatten)]
@@ -179,7 +224,11 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Theory { family: TheoryFamily::Linear { linear, out } } => theory_linear(&linear, &out),
+        Command::Theory { family: TheoryFamily::Overparam { overparam, out } } => theory_overparam(&overparam, &out),
         Command::Simulate { family: SimulateFamily::Linear { linear, mc, out } } => simulate_linear(&linear, &mc, &out),
+        Command::Simulate { family: SimulateFamily::Overparam { overparam, mc, out } } => {
+            simulate_overparam(&overparam, &mc, &out)
+        }
         Command::Verify(args) => run_verify(&args),
         Command::List { format } => list(format),
     }
@@ -311,6 +360,27 @@ fn simulate_linear(args: &LinearArgs, mc_args: &McArgs, out: &OutputArgs) -> Res
     let summaries = mc.run(&chain)?;
     let table = simulation_table(&summaries, theory.as_ref().map(|t| t.0.as_slice()));
     let mut meta = args.meta(theory.map_or("none", |t| t.1));
+    meta["replicates"] = mc.replicates().into();
+    meta["seed"] = mc.seed().into();
+    emit(&render(&table, default_format(out.format), meta), &out.output)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn theory_overparam(args: &OverparamArgs, out: &OutputArgs) -> Result<ExitCode> {
+    let mut table = Table::new(&["generation", "expected_relative_distance"]);
+    for (n, value) in (1..).zip(args.setup()?.curve()) {
+        table.push(vec![Cell::Int(n), Cell::Num(value)]);
+    }
+    emit(&render(&table, default_format(out.format), args.meta()), &out.output)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn simulate_overparam(args: &OverparamArgs, mc_args: &McArgs, out: &OutputArgs) -> Result<ExitCode> {
+    let setup = args.setup()?;
+    let mc = MonteCarlo::new(mc_args.replicates, mc_args.seed, mc_args.threads)?;
+    let summaries = mc.run(&OverparamChain::new(&setup))?;
+    let table = simulation_table(&summaries, Some(&setup.curve()));
+    let mut meta = args.meta();
     meta["replicates"] = mc.replicates().into();
     meta["seed"] = mc.seed().into();
     emit(&render(&table, default_format(out.format), meta), &out.output)?;

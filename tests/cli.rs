@@ -210,3 +210,17 @@ fn theory_reports_the_limit() {
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc["limit"], "unbounded");
 }
+
+#[test]
+fn overparam_theory_simulate_and_errors() {
+    let out = collapse(&["theory", "overparam", "--dim", "10", "--samples", "5", "--generations", "3", "--format", "csv"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text, "generation,expected_relative_distance\n1,0.5\n2,0.75\n3,0.875\n");
+    let out = collapse(&["simulate", "overparam", "--dim", "6", "--samples", "2", "--generations", "2", "--replicates", "50", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["theorem"], "linear-overparameterised");
+    assert_eq!(doc["rows"].as_array().unwrap().len(), 2);
+    rejects(&["theory", "overparam", "--dim", "10", "--samples", "10"], &["--samples", "10", "1 <= T0 < d = 10"]);
+    rejects(&["simulate", "overparam", "--generations", "0"], &["--generations", "0", "at least 1"]);
+}

@@ -5,6 +5,7 @@
 //! conditional checks need no such condition (the error is a Gaussian
 //! quadratic form given the design).
 
+use super::overparam::{OverparamChain, OverparamSetup, overparameterised_error};
 use super::schedule::CustomWeights;
 use super::sim::LinearChain;
 use super::theory::{LinearTheory, theorem_id};
@@ -18,7 +19,7 @@ use crate::registry::Theorem;
 use crate::verify::{Check, Comparison, Expect};
 
 /// The linear family's theorems.
-pub const THEOREMS: [Theorem; 9] = [
+pub const THEOREMS: [Theorem; 10] = [
     Theorem {
         id: "linear-replace",
         family: "linear",
@@ -81,6 +82,13 @@ pub const THEOREMS: [Theorem; 9] = [
         statement: "fresh-real:P (a fresh real batch with weight 1 - P, the newest synthetic with P): E / base = v* + (1 - v*) P^{2(n-1)}, v* = ((1 - P)^2 + P^2) / (1 - P^2)",
         source: "Alemohammad et al. (2024), fresh-data loop; adapted to linear regression",
         check: "mean test error at several generations",
+    },
+    Theorem {
+        id: "linear-overparameterised",
+        family: "linear",
+        statement: "T0 < d, no noise, minimum-norm least squares on fresh isotropic designs: E ||w_n - w_0||^2 / ||w_0||^2 = 1 - (T0/d)^n",
+        source: "Dohmatob, Feng, Kempe (2024), Sec. 5",
+        check: "mean relative distance at several generations; control: one generation off, 1 - (T0/d)^(n+1)",
     },
 ];
 
@@ -194,6 +202,29 @@ fn shifted_denominator_ratio(dim: usize, samples: usize) -> f64 {
     (samples - dim - 1) as f64 / (samples - dim) as f64
 }
 
+/// A check of `linear-overparameterised`; the control shifts the generation by one.
+fn overparam_check(dim: usize, samples: usize, generations: u64, at: &'static [u64], control: bool) -> Check {
+    let settings = format!(
+        "d={dim} T0={samples} noise-free min-norm fresh-isotropic{}",
+        if control { " [control: 1 - (T0/d)^(n+1)]" } else { "" }
+    );
+    let expect = if control { Expect::Reject } else { Expect::Agree };
+    let evaluate = move |mc: &MonteCarlo| -> Result<Vec<Comparison>> {
+        let setup = OverparamSetup::new(dim, samples, generations)?;
+        let summaries = mc.run(&OverparamChain::new(&setup))?;
+        let shift = u64::from(control);
+        Ok(at
+            .iter()
+            .map(|&n| Comparison {
+                generation: n,
+                theory: overparameterised_error(setup.ratio(), n + shift),
+                estimate: summaries[n as usize - 1],
+            })
+            .collect())
+    };
+    Check::new("linear-overparameterised", settings, expect, Box::new(evaluate))
+}
+
 /// A random custom schedule: generation `n` puts weights uniform on `[0, 1)`
 /// on batches `1..n`, a third of them zeroed, never all.
 pub fn random_schedule(seed: u64, generations: u64) -> Regime {
@@ -238,9 +269,15 @@ pub fn checks() -> Vec<Check> {
         (Case::new(5, 20, 1.0, Mix(0.3), Reused, 20).at(&[20]), Reference::Other(Replace)),
         (Case::new(5, 20, 1.0, Window(3), Reused, 30).at(&[30]), Reference::Other(Accumulate)),
     ];
+    let overparam = [
+        overparam_check(10, 5, 10, &[1, 3, 10], false),
+        overparam_check(20, 17, 6, &[1, 6], false),
+        overparam_check(10, 5, 3, &[1], true),
+    ];
     exact
         .into_iter()
         .map(|c| c.check(Reference::Exact))
         .chain(controls.into_iter().map(|(c, r)| c.check(r)))
+        .chain(overparam)
         .collect()
 }

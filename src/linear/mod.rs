@@ -22,6 +22,7 @@
 //! process, [`checks`] the registry entries and Monte Carlo checks.
 
 pub mod checks;
+pub mod overparam;
 pub mod schedule;
 pub mod sim;
 pub mod theory;
