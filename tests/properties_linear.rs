@@ -98,7 +98,8 @@ mod linear_accumulate {
 
         #[test]
         fn curve_equals_pointwise((_, t) in setup(), n in 1u64..300) {
-            let pointwise: [(Regime, Design, &dyn Fn(u64) -> f64); 3] = [
+            type ClosedForm<'a> = &'a dyn Fn(u64) -> f64;
+            let pointwise: [(Regime, Design, ClosedForm); 3] = [
                 (Regime::Replace, Design::Reused, &|k| t.replace(k)),
                 (Regime::Accumulate, Design::Reused, &|k| t.accumulate(k)),
                 (Regime::Accumulate, Design::Fresh, &|k| t.accumulate_fresh(k)),

@@ -87,7 +87,7 @@ pub const THEOREMS: [Theorem; 10] = [
         id: "linear-overparameterised",
         family: "linear",
         statement: "T0 < d, no noise, minimum-norm least squares on fresh isotropic designs: E ||w_n - w_0||^2 / ||w_0||^2 = 1 - (T0/d)^n",
-        source: "Dohmatob, Feng, Kempe (2024), Sec. 5",
+        source: "Dohmatob, Feng, Kempe (2024), over-parameterised regime (section number unconfirmed)",
         check: "mean relative distance at several generations; control: one generation off, 1 - (T0/d)^(n+1)",
     },
 ];

@@ -60,7 +60,7 @@ impl OverparamSetup {
 /// because `E[P_n] = r I` for the projection onto a uniformly random
 /// `T0`-dimensional subspace, so `E ||w_n||^2 = r^n ||w_0||^2` and
 /// `E <w_0, w_n> = r^n ||w_0||^2`. Source: Dohmatob, Feng and Kempe (2024),
-/// Sec. 5 (over-parameterised regime). Proof: `proofs/linear-overparameterised.md`.
+/// over-parameterised regime. Proof: `proofs/linear-overparameterised.md`.
 ///
 /// ```
 /// use model_collapse::linear::overparam::overparameterised_error;
