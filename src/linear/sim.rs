@@ -252,53 +252,33 @@ pub struct LinearChain {
     eigenvalues: Vec<f64>,
     sqrt_eigenvalues: Vec<f64>,
     given: Option<GivenDesign>,
-    plan: Plan,
+    /// The unrolled schedule, for schedules without running sufficient
+    /// statistics (all but replace and accumulate).
+    plan: Option<Plan>,
 }
 
-/// Working vectors of one replicate, allocated once per chain.
-struct Work {
-    w_star: Vec<f64>,
-    w: Vec<f64>,
+/// Buffers for relabelling one batch, allocated once per replicate.
+struct Relabel {
     noise: Vec<f64>,
-    rhs: Vec<f64>,
     projection: Vec<f64>,
-    total: Vec<f64>,
+    rhs: Vec<f64>,
 }
 
-impl Work {
+impl Relabel {
     fn new(setup: &LinearSetup) -> Self {
         let (d, t) = (setup.dim(), setup.samples());
-        let w_star = true_weights(d);
-        Work { w: w_star.clone(), w_star, noise: vec![0.0; t], rhs: vec![0.0; d], projection: vec![0.0; d], total: vec![0.0; d] }
+        Relabel { noise: vec![0.0; t], projection: vec![0.0; d], rhs: vec![0.0; d] }
     }
 
-    /// Draws generation `i`'s noise `E_i` and sets `rhs = X^T y_i = X^T X w_{i-1} + X^T E_i`.
-    fn relabel(&mut self, rng: &mut Stream, sigma: f64, x: &DesignMatrix, gram: &DMatrix<f64>) {
-        let Work { w, noise, rhs, projection, .. } = self;
-        relabel(rng, sigma, x, gram, w, noise, projection, rhs);
+    /// Draws a batch's noise `E` and returns `X^T y = X^T X source + X^T E`:
+    /// the batch's contribution to the normal equations, with `y` never stored.
+    fn batch(&mut self, rng: &mut Stream, sigma: f64, x: &DesignMatrix, gram: &DMatrix<f64>, source: &[f64]) -> &[f64] {
+        fill_normal(rng, sigma, &mut self.noise);
+        x.transpose_times(&self.noise, &mut self.projection);
+        symmetric_times(gram, source, &mut self.rhs);
+        self.rhs.iter_mut().zip(&self.projection).for_each(|(r, p)| *r += p);
+        &self.rhs
     }
-}
-
-/// Draws a batch's noise `E` and sets `rhs = X^T y = X^T X source + X^T E`:
-/// the batch's contribution to the normal equations, with `y` never stored.
-#[allow(clippy::too_many_arguments)]
-fn relabel(
-    rng: &mut Stream,
-    sigma: f64,
-    x: &DesignMatrix,
-    gram: &DMatrix<f64>,
-    source: &[f64],
-    noise: &mut [f64],
-    projection: &mut [f64],
-    rhs: &mut [f64],
-) {
-    fill_normal(rng, sigma, noise);
-    x.transpose_times(noise, projection);
-    symmetric_times(gram, source, rhs);
-    rhs.iter_mut().zip(projection.iter()).for_each(|(r, p)| *r += p);
-}
-
-impl Work {
 }
 
 impl LinearChain {
@@ -310,7 +290,7 @@ impl LinearChain {
         regime.check_generations(generations)?;
         let eigenvalues = setup.spectrum().eigenvalues(setup.dim());
         let sqrt_eigenvalues = eigenvalues.iter().map(|l| l.sqrt()).collect();
-        let plan = regime.plan(generations);
+        let plan = (!matches!(regime, Regime::Replace | Regime::Accumulate)).then(|| regime.plan(generations));
         Ok(LinearChain { setup: setup.clone(), regime, design, generations, eigenvalues, sqrt_eigenvalues, given: None, plan })
     }
 
@@ -348,21 +328,23 @@ impl LinearChain {
                 &owned
             }
         };
-        if !matches!(self.regime, Regime::Replace | Regime::Accumulate) {
-            return self.run_scheduled(rng, given, out);
+        if let Some(plan) = &self.plan {
+            return self.run_scheduled(rng, given, plan, out);
         }
-        let mut work = Work::new(&self.setup);
+        let w_star = true_weights(self.setup.dim());
+        let (mut w, mut total) = (w_star.clone(), vec![0.0; w_star.len()]);
+        let mut relabel = Relabel::new(&self.setup);
         for (i, slot) in (1..=self.generations).zip(out.iter_mut()) {
-            work.relabel(rng, self.setup.sigma(), &given.x, &given.gram);
+            let rhs = relabel.batch(rng, self.setup.sigma(), &given.x, &given.gram, &w);
             if self.regime == Regime::Replace {
-                work.w.copy_from_slice(&work.rhs);
+                w.copy_from_slice(rhs);
             } else {
                 // A_i = i X^T X and b_i = b_{i-1} + X^T y_i, so w_i = (X^T X)^{-1} b_i / i.
-                work.total.iter_mut().zip(&work.rhs).for_each(|(t, r)| *t += r);
-                work.w.iter_mut().zip(&work.total).for_each(|(w, t)| *w = t / i as f64);
+                total.iter_mut().zip(rhs).for_each(|(t, r)| *t += r);
+                w.iter_mut().zip(&total).for_each(|(w, t)| *w = t / i as f64);
             }
-            given.factor.solve(&mut work.w);
-            *slot = self.test_error(&work.w, &work.w_star);
+            given.factor.solve(&mut w);
+            *slot = self.test_error(&w, &w_star);
         }
         Ok(())
     }
@@ -372,18 +354,18 @@ impl LinearChain {
     /// solves the weighted normal equations `X^T X w_n = sum_b a_{n,b} X^T ybar_b`,
     /// with `ybar_b` the mean label vector of batch `b`'s copies. Costs
     /// `O(batches x d)` per generation beyond the draws.
-    fn run_scheduled(&self, rng: &mut Stream, given: &GivenDesign, out: &mut [f64]) -> Result<()> {
+    fn run_scheduled(&self, rng: &mut Stream, given: &GivenDesign, plan: &Plan, out: &mut [f64]) -> Result<()> {
         let (d, sigma) = (self.setup.dim(), self.setup.sigma());
-        let mut work = Work::new(&self.setup);
-        let mut models: Vec<Vec<f64>> = vec![work.w_star.clone()];
-        let mut batch_rhs: Vec<Vec<f64>> = Vec::with_capacity(self.plan.batches.len());
-        for ((range, weights), slot) in self.plan.created.iter().zip(&self.plan.weights).zip(out.iter_mut()) {
-            for batch in &self.plan.batches[range.clone()] {
+        let w_star = true_weights(d);
+        let mut relabel = Relabel::new(&self.setup);
+        let mut models: Vec<Vec<f64>> = vec![w_star.clone()];
+        let mut batch_rhs: Vec<Vec<f64>> = Vec::with_capacity(plan.batches.len());
+        for ((range, weights), slot) in plan.created.iter().zip(&plan.weights).zip(out.iter_mut()) {
+            for batch in &plan.batches[range.clone()] {
                 let mut mean = vec![0.0; d];
                 for _ in 0..batch.copies {
-                    let Work { noise, projection, rhs, .. } = &mut work;
-                    relabel(rng, sigma, &given.x, &given.gram, &models[batch.source as usize], noise, projection, rhs);
-                    mean.iter_mut().zip(rhs.iter()).for_each(|(m, r)| *m += r / batch.copies as f64);
+                    let rhs = relabel.batch(rng, sigma, &given.x, &given.gram, &models[batch.source as usize]);
+                    mean.iter_mut().zip(rhs).for_each(|(m, r)| *m += r / batch.copies as f64);
                 }
                 batch_rhs.push(mean);
             }
@@ -392,7 +374,7 @@ impl LinearChain {
                 w.iter_mut().zip(&batch_rhs[b]).for_each(|(w, r)| *w += a * r);
             }
             given.factor.solve(&mut w);
-            *slot = self.test_error(&w, &work.w_star);
+            *slot = self.test_error(&w, &w_star);
             models.push(w);
         }
         Ok(())
@@ -400,24 +382,26 @@ impl LinearChain {
 
     fn run_fresh(&self, rng: &mut Stream, out: &mut [f64]) -> Result<()> {
         let d = self.setup.dim();
-        let mut work = Work::new(&self.setup);
+        let w_star = true_weights(d);
+        let (mut w, mut total) = (w_star.clone(), vec![0.0; d]);
+        let mut relabel = Relabel::new(&self.setup);
         let mut gram_total = DMatrix::zeros(d, d);
         for slot in out.iter_mut().take(self.generations as usize) {
             let x = DesignMatrix::draw(rng, self.setup.samples(), &self.sqrt_eigenvalues);
             let gram = x.gram();
-            work.relabel(rng, self.setup.sigma(), &x, &gram);
+            let rhs = relabel.batch(rng, self.setup.sigma(), &x, &gram, &w);
             // check_design admits only replace and accumulate here.
             let factor = if self.regime == Regime::Replace {
-                work.w.copy_from_slice(&work.rhs);
+                w.copy_from_slice(rhs);
                 Factor::new(gram)?
             } else {
                 gram_total += &gram;
-                work.total.iter_mut().zip(&work.rhs).for_each(|(t, r)| *t += r);
-                work.w.copy_from_slice(&work.total);
+                total.iter_mut().zip(rhs).for_each(|(t, r)| *t += r);
+                w.copy_from_slice(&total);
                 Factor::new(gram_total.clone())?
             };
-            factor.solve(&mut work.w);
-            *slot = self.test_error(&work.w, &work.w_star);
+            factor.solve(&mut w);
+            *slot = self.test_error(&w, &w_star);
         }
         Ok(())
     }
