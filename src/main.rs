@@ -5,9 +5,9 @@ use clap::{Args, Parser, Subcommand};
 use model_collapse::error::Result;
 use model_collapse::linear::overparam::{OverparamChain, OverparamSetup};
 use model_collapse::linear::sim::LinearChain;
-use model_collapse::linear::theory::{Limit, LinearTheory, limit_factor, theorem_id};
+use model_collapse::linear::theory::{Limit, LinearTheory, conditional_theorem_id, limit_factor, theorem_id};
 use model_collapse::linear::{Design, LinearSetup, Regime, Spectrum};
-use model_collapse::mc::MonteCarlo;
+use model_collapse::mc::{Chain, MonteCarlo};
 use model_collapse::output::{Cell, Format, Table, to_json_string, write_atomically};
 use model_collapse::stats::Summary;
 use model_collapse::{registry, verify};
@@ -181,6 +181,12 @@ struct McArgs {
     threads: Option<usize>,
 }
 
+impl McArgs {
+    fn monte_carlo(&self) -> Result<MonteCarlo> {
+        MonteCarlo::new(self.replicates, self.seed, self.threads)
+    }
+}
+
 #[derive(Args)]
 struct OutputArgs {
     #[arg(long, value_enum, help = FORMAT_HELP)]
@@ -288,13 +294,7 @@ impl LinearArgs {
     fn theory(&self, chain: &LinearChain) -> Result<(Vec<f64>, &'static str)> {
         let regime = self.regime()?;
         match chain.conditional_theory() {
-            Some(c) => {
-                let id = match regime {
-                    Regime::Replace | Regime::Accumulate => "linear-conditional",
-                    _ => regime.theorem_id(),
-                };
-                Ok((c.curve(&regime, self.generations), id))
-            }
+            Some(c) => Ok((c.curve(&regime, self.generations), conditional_theorem_id(&regime))),
             None => Ok((
                 LinearTheory::new(&self.setup()?)?.curve(&regime, self.design, self.generations)?,
                 theorem_id(&regime, self.design),
@@ -327,28 +327,16 @@ impl LinearArgs {
 }
 
 fn theory_linear(args: &LinearArgs, out: &OutputArgs) -> Result<ExitCode> {
-    let chain = args.chain()?;
-    let (curve, theorem) = args.theory(&chain)?;
-    let mut table = Table::new(&["generation", "expected_test_error"]);
-    for (n, value) in (1..).zip(curve) {
-        table.push(vec![Cell::Int(n), Cell::Num(value)]);
-    }
+    let (curve, theorem) = args.theory(&args.chain()?)?;
     let mut meta = args.meta(theorem);
     meta["limit"] = args.limit()?.into();
-    emit(&render(&table, default_format(out.format), meta), &out.output)?;
-    Ok(ExitCode::SUCCESS)
+    emit_theory("expected_test_error", curve, meta, out)
 }
 
 fn simulate_linear(args: &LinearArgs, mc_args: &McArgs, out: &OutputArgs) -> Result<ExitCode> {
     let chain = args.chain()?;
-    let mc = MonteCarlo::new(mc_args.replicates, mc_args.seed, mc_args.threads)?;
-    let theory = match args.theory(&chain) {
-        Ok((curve, id)) => Some((curve, id)),
-        Err(e) => {
-            eprintln!("note: no closed form to compare with ({e})");
-            None
-        }
-    };
+    let mc = mc_args.monte_carlo()?;
+    let theory = args.theory(&chain).map_err(|e| eprintln!("note: no closed form to compare with ({e})")).ok();
     if args.fixed_design.is_none() && args.samples < args.dim + 4 {
         eprintln!(
             "note: with T = {} < d + 4 = {} the test error has infinite variance over designs, so \
@@ -357,30 +345,38 @@ fn simulate_linear(args: &LinearArgs, mc_args: &McArgs, out: &OutputArgs) -> Res
             args.dim + 4
         );
     }
-    let summaries = mc.run(&chain)?;
-    let table = simulation_table(&summaries, theory.as_ref().map(|t| t.0.as_slice()));
-    let mut meta = args.meta(theory.map_or("none", |t| t.1));
-    meta["replicates"] = mc.replicates().into();
-    meta["seed"] = mc.seed().into();
-    emit(&render(&table, default_format(out.format), meta), &out.output)?;
-    Ok(ExitCode::SUCCESS)
+    let meta = args.meta(theory.as_ref().map_or("none", |t| t.1));
+    emit_simulation(&chain, &mc, theory.as_ref().map(|t| t.0.as_slice()), meta, out)
 }
 
 fn theory_overparam(args: &OverparamArgs, out: &OutputArgs) -> Result<ExitCode> {
-    let mut table = Table::new(&["generation", "expected_relative_distance"]);
-    for (n, value) in (1..).zip(args.setup()?.curve()) {
-        table.push(vec![Cell::Int(n), Cell::Num(value)]);
-    }
-    emit(&render(&table, default_format(out.format), args.meta()), &out.output)?;
-    Ok(ExitCode::SUCCESS)
+    emit_theory("expected_relative_distance", args.setup()?.curve(), args.meta(), out)
 }
 
 fn simulate_overparam(args: &OverparamArgs, mc_args: &McArgs, out: &OutputArgs) -> Result<ExitCode> {
     let setup = args.setup()?;
-    let mc = MonteCarlo::new(mc_args.replicates, mc_args.seed, mc_args.threads)?;
-    let summaries = mc.run(&OverparamChain::new(&setup))?;
-    let table = simulation_table(&summaries, Some(&setup.curve()));
-    let mut meta = args.meta();
+    emit_simulation(&OverparamChain::new(&setup), &mc_args.monte_carlo()?, Some(&setup.curve()), args.meta(), out)
+}
+
+/// Prints a closed form, one row per generation: `generation,<column>`.
+fn emit_theory(column: &'static str, curve: Vec<f64>, meta: serde_json::Value, out: &OutputArgs) -> Result<ExitCode> {
+    let mut table = Table::new(&["generation", column]);
+    for (n, value) in (1..).zip(curve) {
+        table.push(vec![Cell::Int(n), Cell::Num(value)]);
+    }
+    emit(&render(&table, default_format(out.format), meta), &out.output)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Runs a chain's replicates and prints the per-generation summaries beside the closed form.
+fn emit_simulation<C: Chain>(
+    chain: &C,
+    mc: &MonteCarlo,
+    theory: Option<&[f64]>,
+    mut meta: serde_json::Value,
+    out: &OutputArgs,
+) -> Result<ExitCode> {
+    let table = simulation_table(&mc.run(chain)?, theory);
     meta["replicates"] = mc.replicates().into();
     meta["seed"] = mc.seed().into();
     emit(&render(&table, default_format(out.format), meta), &out.output)?;

@@ -8,7 +8,7 @@
 use super::overparam::{OverparamChain, OverparamSetup, overparameterised_error};
 use super::schedule::CustomWeights;
 use super::sim::LinearChain;
-use super::theory::{LinearTheory, theorem_id};
+use super::theory::{LinearTheory, conditional_theorem_id, theorem_id};
 use super::{Design, LinearSetup, Regime, Spectrum};
 use crate::mc::replicate_rng;
 use rand::RngExt;
@@ -139,9 +139,9 @@ impl Case {
     }
 
     fn id(&self) -> &'static str {
-        match (&self.given_design, &self.regime) {
-            (Some(_), Regime::Replace | Regime::Accumulate) => "linear-conditional",
-            _ => theorem_id(&self.regime, self.design),
+        match self.given_design {
+            Some(_) => conditional_theorem_id(&self.regime),
+            None => theorem_id(&self.regime, self.design),
         }
     }
 

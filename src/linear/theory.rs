@@ -38,6 +38,16 @@ pub fn theorem_id(regime: &Regime, design: Design) -> &'static str {
     }
 }
 
+/// The theorem id whose closed form covers a schedule conditioned on one given
+/// design: `linear-conditional` for replace and accumulate, the general
+/// statement's corollary (the schedule's own id) otherwise.
+pub fn conditional_theorem_id(regime: &Regime) -> &'static str {
+    match regime {
+        Regime::Replace | Regime::Accumulate => "linear-conditional",
+        _ => regime.theorem_id(),
+    }
+}
+
 /// Checks that a schedule is defined with a design: on a fresh design only
 /// replace and accumulate are.
 pub fn check_design(regime: &Regime, design: Design) -> Result<()> {
