@@ -59,14 +59,13 @@ fn fast_path(bits: u64) -> Result<f64, f64> {
 #[cold]
 fn slow_path(rng: &mut Stream, mut bits: u64) -> f64 {
     loop {
+        let x = match fast_path(bits) {
+            Ok(x) => return x,
+            Err(x) => x,
+        };
         let i = (bits & 0xff) as usize;
-        let u = f64::from_bits((bits >> 12) | 0x4000_0000_0000_0000) - 3.0;
-        let x = u * ZIG_NORM_X[i];
-        if x.abs() < ZIG_NORM_X[i + 1] {
-            return x;
-        }
         if i == 0 {
-            return tail(rng, u < 0.0);
+            return tail(rng, x < 0.0); // x = u X_0 has the sign of u
         }
         let (f_low, f_high) = (ZIG_NORM_F[i], ZIG_NORM_F[i + 1]);
         if f_high + (f_low - f_high) * rng.random::<f64>() < (-x * x / 2.0).exp() {
