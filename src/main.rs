@@ -3,9 +3,11 @@
 
 use clap::{Args, Parser, Subcommand};
 use model_collapse::error::Result;
+use model_collapse::error::Error;
+use model_collapse::linear::downstream::{DownstreamChain, DownstreamSetup};
 use model_collapse::linear::overparam::{OverparamChain, OverparamSetup};
-use model_collapse::linear::sim::LinearChain;
-use model_collapse::linear::theory::{Limit, LinearTheory, conditional_theorem_id, limit_factor, theorem_id};
+use model_collapse::linear::sim::{FixedDesign, LinearChain};
+use model_collapse::linear::theory::{Curve, Limit, limit_factor};
 use model_collapse::linear::{Design, LinearSetup, Regime, Spectrum};
 use model_collapse::mc::{Chain, MonteCarlo};
 use model_collapse::output::{Cell, Format, Table, to_json_string, write_atomically};
@@ -19,7 +21,10 @@ const EXAMPLES: &str = "Examples:
   collapse verify                                   every theorem against its simulation
   collapse verify linear-accumulate --format json   one theorem, machine-readable
   collapse theory linear --regime accumulate --generations 100 --format table
-  collapse simulate linear --regime replace --design fresh --replicates 4000 --seed 3 -o replace.csv";
+  collapse simulate linear --regime replace --design fresh --replicates 4000 --seed 3 -o replace.csv
+  collapse simulate linear --regime accumulate-subsample --samples 1000 --generations 30
+  collapse theory linear --regime accumulate --ridge 0.1 --fixed-design 7
+  collapse theory downstream --generations 20 --chain-samples 50 --samples 200";
 
 const FORMAT_HELP: &str = "Output format: csv, json or table. Default: table when stdout is a terminal, csv otherwise";
 
@@ -66,11 +71,19 @@ enum Command {
 
 #[derive(Subcommand)]
 enum TheoryFamily {
-    /// The linear-regression loop (ids linear-replace, linear-accumulate,
-    /// linear-accumulate-fresh; linear-conditional with --fixed-design)
+    /// The linear-regression loop (ids linear-replace, linear-accumulate, linear-accumulate-fresh,
+    /// the schedules' ids; linear-conditional with --fixed-design; linear-ridge with --ridge)
     Linear {
         #[command(flatten)]
         linear: LinearArgs,
+        #[command(flatten)]
+        out: OutputArgs,
+    },
+    /// Dohmatob's downstream model: n chain generations, then a ridge fit on their data:
+    /// `generation,expected_test_error` for n = 0..=generations (id linear-downstream)
+    Downstream {
+        #[command(flatten)]
+        downstream: DownstreamArgs,
         #[command(flatten)]
         out: OutputArgs,
     },
@@ -131,6 +144,81 @@ enum SimulateFamily {
         #[command(flatten)]
         out: OutputArgs,
     },
+    /// Dohmatob's downstream model, simulated: the downstream test error after n = 0..=generations
+    /// chain generations
+    Downstream {
+        #[command(flatten)]
+        downstream: DownstreamArgs,
+        #[command(flatten)]
+        mc: McArgs,
+        #[command(flatten)]
+        out: OutputArgs,
+    },
+}
+
+#[derive(Args)]
+struct DownstreamArgs {
+    /// Dimension d of the features
+    #[arg(long, default_value_t = 10)]
+    dim: usize,
+    /// Rows T0 per chain generation (fresh design each; T0 >= d + 2)
+    #[arg(long, default_value_t = 100)]
+    chain_samples: usize,
+    /// Label noise sigma0 of the chain
+    #[arg(long, default_value_t = 1.0)]
+    chain_sigma: f64,
+    /// Rows T of the downstream training set (T >= d; T >= d + 2 over designs)
+    #[arg(long, default_value_t = 100)]
+    samples: usize,
+    /// Label noise sigma of the downstream data
+    #[arg(long, default_value_t = 1.0)]
+    sigma: f64,
+    /// Downstream ridge penalty lambda on the mean squared error (0: least squares)
+    #[arg(long, default_value_t = 0.0)]
+    ridge: f64,
+    /// Chain generations: rows for n = 0..=generations
+    #[arg(long, default_value_t = 10)]
+    generations: u64,
+    /// Eigenvalues of Sigma: identity, power:ALPHA or diag:L1,L2,...
+    #[arg(long, default_value = "identity")]
+    spectrum: String,
+    /// Condition on one downstream design drawn from this seed (needed for the closed form when
+    /// --ridge > 0)
+    #[arg(long, value_name = "SEED")]
+    fixed_design: Option<u64>,
+}
+
+impl DownstreamArgs {
+    fn chain(&self) -> Result<DownstreamChain> {
+        let spectrum = self.spectrum.parse::<Spectrum>()?;
+        let setup = DownstreamSetup::new(
+            self.dim,
+            self.chain_samples,
+            self.chain_sigma,
+            self.samples,
+            self.sigma,
+            self.ridge,
+            spectrum,
+            self.generations,
+        )?;
+        let chain = DownstreamChain::new(&setup);
+        match self.fixed_design {
+            Some(seed) => chain.conditioned(FixedDesign::Seed(seed)),
+            None => Ok(chain),
+        }
+    }
+
+    fn meta(&self) -> serde_json::Value {
+        let mut meta = serde_json::json!({
+            "theorem": "linear-downstream", "dim": self.dim, "chain_samples": self.chain_samples,
+            "chain_sigma": self.chain_sigma, "samples": self.samples, "sigma": self.sigma,
+            "ridge": self.ridge, "generations": self.generations, "spectrum": self.spectrum,
+        });
+        if let Some(seed) = self.fixed_design {
+            meta["fixed_design"] = seed.into();
+        }
+        meta
+    }
 }
 
 #[derive(Args)]
@@ -141,20 +229,26 @@ struct LinearArgs {
     /// Samples T per generation (T >= d to fit; T >= d + 2 for the expected test error)
     #[arg(long, default_value_t = 100)]
     samples: usize,
-    /// Standard deviation sigma of the label noise (>= 0)
-    #[arg(long, default_value_t = 1.0)]
-    sigma: f64,
+    /// Standard deviation sigma of the label noise (>= 0); a list S1,S2,... gives the batch
+    /// created at generation g the level S_g, the last level repeating
+    #[arg(long, default_value = "1", value_name = "SIGMA[,SIGMA...]")]
+    sigma: String,
     /// Number of generations n (generation 1 fits the real data)
     #[arg(long, default_value_t = 50)]
     generations: u64,
     /// The data schedule: which batches generation n trains on. replace (the newest batch),
     /// accumulate (all batches, equally), mix:LAMBDA (the real batch with weight LAMBDA, the newest
     /// with 1-LAMBDA), window:K (the last K batches), replace-growing (n*T rows from the newest
-    /// model), fresh-real:P (a fresh real batch with weight 1-P, the newest with P), custom:FILE
-    /// (CSV: line n holds generation n's n weights on batches 1..n). A fresh design takes replace or
-    /// accumulate only
+    /// model), accumulate-subsample (T rows drawn without replacement from all batches so far),
+    /// fresh-real:P (a fresh real batch with weight 1-P, the newest with P), custom:FILE (CSV: line n
+    /// holds generation n's n weights on batches 1..n; or TOML, FILE.toml: weights = [[1], [1, 1],
+    /// ...]). A fresh design takes replace, accumulate or accumulate-subsample
     #[arg(long, value_name = "NAME[:PARAM]")]
     regime: String,
+    /// Ridge penalty lambda on the mean squared error (0: least squares). The closed form
+    /// (linear-ridge) needs --fixed-design
+    #[arg(long, default_value_t = 0.0)]
+    ridge: f64,
     /// One design X per chain (reused, the papers' setting) or a new X every generation (fresh)
     #[arg(long, value_enum, default_value_t = Design::Reused)]
     design: Design,
@@ -162,10 +256,11 @@ struct LinearArgs {
     /// or diag:L1,L2,... (one per dimension)
     #[arg(long, default_value = "identity")]
     spectrum: String,
-    /// Condition on one design X drawn from this seed (reused design): the theory becomes
-    /// linear-conditional, an expectation over the noise only, defined for any T >= d
-    #[arg(long, value_name = "SEED")]
-    fixed_design: Option<u64>,
+    /// Condition on one design X (reused design): drawn from SEED, or `ones` (every row x = 1, with
+    /// --dim 1: the location model, where accumulate-subsample has an exact closed form). The
+    /// theory becomes an expectation over the noise only, defined for any T >= d
+    #[arg(long, value_name = "SEED|ones")]
+    fixed_design: Option<String>,
 }
 
 #[derive(Args)]
@@ -231,6 +326,16 @@ fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Theory { family: TheoryFamily::Linear { linear, out } } => theory_linear(&linear, &out),
         Command::Theory { family: TheoryFamily::Overparam { overparam, out } } => theory_overparam(&overparam, &out),
+        Command::Theory { family: TheoryFamily::Downstream { downstream, out } } => {
+            let meta = downstream.meta();
+            emit_theory("expected_test_error", downstream.chain()?.theory()?, 0, meta, &out)
+        }
+        Command::Simulate { family: SimulateFamily::Downstream { downstream, mc, out } } => {
+            let chain = downstream.chain()?;
+            let mc = mc.monte_carlo()?;
+            let theory = chain.theory().map_err(|e| eprintln!("note: no closed form to compare with ({e})")).ok();
+            emit_simulation(&chain, &mc, theory.as_deref(), 0, downstream.meta(), &out)
+        }
         Command::Simulate { family: SimulateFamily::Linear { linear, mc, out } } => simulate_linear(&linear, &mc, &out),
         Command::Simulate { family: SimulateFamily::Overparam { overparam, mc, out } } => {
             simulate_overparam(&overparam, &mc, &out)
@@ -275,7 +380,14 @@ fn describe(meta: &serde_json::Value) -> String {
 
 impl LinearArgs {
     fn setup(&self) -> Result<LinearSetup> {
-        LinearSetup::new(self.dim, self.samples, self.sigma, self.spectrum.parse::<Spectrum>()?)
+        let levels = self
+            .sigma
+            .split(',')
+            .map(|x| x.trim().parse::<f64>().map_err(|_| Error::invalid("sigma", &self.sigma, format!("`{x}` is not a number"))))
+            .collect::<Result<Vec<f64>>>()?;
+        LinearSetup::new(self.dim, self.samples, levels[0], self.spectrum.parse::<Spectrum>()?)?
+            .with_noise_levels(levels)?
+            .with_ridge(self.ridge)
     }
 
     fn regime(&self) -> Result<Regime> {
@@ -284,60 +396,65 @@ impl LinearArgs {
 
     fn chain(&self) -> Result<LinearChain> {
         let chain = LinearChain::new(&self.setup()?, self.regime()?, self.design, self.generations)?;
-        match self.fixed_design {
-            Some(seed) => chain.conditioned(seed),
+        match &self.fixed_design {
+            Some(fixed) => chain.conditioned(fixed.parse()?),
             None => Ok(chain),
         }
     }
 
-    /// The closed-form curve, or the reason there is none.
-    fn theory(&self, chain: &LinearChain) -> Result<(Vec<f64>, &'static str)> {
-        let regime = self.regime()?;
-        match chain.conditional_theory() {
-            Some(c) => Ok((c.curve(&regime, self.generations), conditional_theorem_id(&regime))),
-            None => Ok((
-                LinearTheory::new(&self.setup()?)?.curve(&regime, self.design, self.generations)?,
-                theorem_id(&regime, self.design),
-            )),
+    /// The limit as n -> infinity, in units of the first generation's error (least squares).
+    fn limit(&self, curve: &Curve) -> Result<String> {
+        if self.ridge > 0.0 {
+            return Ok("see proofs/linear-ridge.md (the bias tends to ||w*||^2_Sigma)".into());
         }
-    }
-
-    /// The limit as n -> infinity, in units of the first generation's error (reused design).
-    fn limit(&self) -> Result<String> {
+        let qualifier = if curve.asymptotic { " (asymptotic, T -> infinity)" } else { "" };
         Ok(match (self.design, limit_factor(&self.regime()?)) {
-            (Design::Fresh, Limit::Finite(f)) => format!("below {f} x generation 1"),
-            (_, Limit::Finite(f)) => format!("{f} x generation 1"),
+            (Design::Fresh, Limit::Finite(f)) if self.regime()? == Regime::Accumulate => format!("below {f} x generation 1"),
+            (_, Limit::Finite(f)) => format!("{f} x generation 1{qualifier}"),
             (_, Limit::Unbounded) => "unbounded".into(),
             (_, Limit::Unknown) => "unknown".into(),
         })
     }
 
-    fn meta(&self, theorem: &str) -> serde_json::Value {
+    fn meta(&self, curve: Option<&Curve>) -> serde_json::Value {
         let mut meta = serde_json::json!({
-            "theorem": theorem,
+            "theorem": curve.map_or("none", |c| c.theorem),
             "dim": self.dim, "samples": self.samples, "sigma": self.sigma,
             "generations": self.generations, "regime": self.regime,
             "design": self.design.to_string(), "spectrum": self.spectrum,
         });
-        if let Some(seed) = self.fixed_design {
-            meta["fixed_design"] = seed.into();
+        if self.ridge > 0.0 {
+            meta["ridge"] = self.ridge.into();
+        }
+        if let Some(fixed) = &self.fixed_design {
+            meta["fixed_design"] = fixed.as_str().into();
+        }
+        if curve.is_some_and(|c| c.asymptotic) {
+            meta["reference"] = "asymptotic (T -> infinity), not exact at this T".into();
         }
         meta
     }
 }
 
 fn theory_linear(args: &LinearArgs, out: &OutputArgs) -> Result<ExitCode> {
-    let (curve, theorem) = args.theory(&args.chain()?)?;
-    let mut meta = args.meta(theorem);
-    meta["limit"] = args.limit()?.into();
-    emit_theory("expected_test_error", curve, meta, out)
+    let curve = args.chain()?.theory()?;
+    let mut meta = args.meta(Some(&curve));
+    meta["limit"] = args.limit(&curve)?.into();
+    emit_theory("expected_test_error", curve.values, 1, meta, out)
 }
 
 fn simulate_linear(args: &LinearArgs, mc_args: &McArgs, out: &OutputArgs) -> Result<ExitCode> {
     let chain = args.chain()?;
     let mc = mc_args.monte_carlo()?;
-    let theory = args.theory(&chain).map_err(|e| eprintln!("note: no closed form to compare with ({e})")).ok();
-    if args.fixed_design.is_none() && args.samples < args.dim + 4 {
+    let theory = chain.theory().map_err(|e| eprintln!("note: no closed form to compare with ({e})")).ok();
+    if let Some(curve) = theory.as_ref().filter(|c| c.asymptotic) {
+        eprintln!(
+            "note: the theory column of {} is the asymptotic reference (T -> infinity), not exact at T = {}; \
+             z and the ratio mean/theory measure the finite-T gap",
+            curve.theorem, args.samples
+        );
+    }
+    if args.fixed_design.is_none() && args.ridge == 0.0 && args.samples < args.dim + 4 {
         eprintln!(
             "note: with T = {} < d + 4 = {} the test error has infinite variance over designs, so \
              standard errors and intervals are unreliable",
@@ -345,23 +462,23 @@ fn simulate_linear(args: &LinearArgs, mc_args: &McArgs, out: &OutputArgs) -> Res
             args.dim + 4
         );
     }
-    let meta = args.meta(theory.as_ref().map_or("none", |t| t.1));
-    emit_simulation(&chain, &mc, theory.as_ref().map(|t| t.0.as_slice()), meta, out)
+    let meta = args.meta(theory.as_ref());
+    emit_simulation(&chain, &mc, theory.as_ref().map(|t| t.values.as_slice()), 1, meta, out)
 }
 
 fn theory_overparam(args: &OverparamArgs, out: &OutputArgs) -> Result<ExitCode> {
-    emit_theory("expected_relative_distance", args.setup()?.curve(), args.meta(), out)
+    emit_theory("expected_relative_distance", args.setup()?.curve(), 1, args.meta(), out)
 }
 
 fn simulate_overparam(args: &OverparamArgs, mc_args: &McArgs, out: &OutputArgs) -> Result<ExitCode> {
     let setup = args.setup()?;
-    emit_simulation(&OverparamChain::new(&setup), &mc_args.monte_carlo()?, Some(&setup.curve()), args.meta(), out)
+    emit_simulation(&OverparamChain::new(&setup), &mc_args.monte_carlo()?, Some(&setup.curve()), 1, args.meta(), out)
 }
 
-/// Prints a closed form, one row per generation: `generation,<column>`.
-fn emit_theory(column: &'static str, curve: Vec<f64>, meta: serde_json::Value, out: &OutputArgs) -> Result<ExitCode> {
+/// Prints a closed form, one row per generation from `first`: `generation,<column>`.
+fn emit_theory(column: &'static str, curve: Vec<f64>, first: u64, meta: serde_json::Value, out: &OutputArgs) -> Result<ExitCode> {
     let mut table = Table::new(&["generation", column]);
-    for (n, value) in (1..).zip(curve) {
+    for (n, value) in (first..).zip(curve) {
         table.push(vec![Cell::Int(n), Cell::Num(value)]);
     }
     emit(&render(&table, default_format(out.format), meta), &out.output)?;
@@ -373,22 +490,30 @@ fn emit_simulation<C: Chain>(
     chain: &C,
     mc: &MonteCarlo,
     theory: Option<&[f64]>,
+    first: u64,
     mut meta: serde_json::Value,
     out: &OutputArgs,
 ) -> Result<ExitCode> {
-    let table = simulation_table(&mc.run(chain)?, theory);
+    let asymptotic = meta.get("reference").is_some();
+    let table = simulation_table(&mc.run(chain)?, theory, first, asymptotic);
     meta["replicates"] = mc.replicates().into();
     meta["seed"] = mc.seed().into();
     emit(&render(&table, default_format(out.format), meta), &out.output)?;
     Ok(ExitCode::SUCCESS)
 }
 
-fn simulation_table(summaries: &[Summary], theory: Option<&[f64]>) -> Table {
-    let mut table = Table::new(&["generation", "mean", "std_error", "ci_low", "ci_high", "theory", "z", "replicates"]);
+/// Rows from generation `first`; with an asymptotic reference, a last column
+/// `mean_over_theory` shows the finite-`T` gap.
+fn simulation_table(summaries: &[Summary], theory: Option<&[f64]>, first: u64, asymptotic: bool) -> Table {
+    let mut columns = vec!["generation", "mean", "std_error", "ci_low", "ci_high", "theory", "z", "replicates"];
+    if asymptotic {
+        columns.push("mean_over_theory");
+    }
+    let mut table = Table::new(&columns);
     for (i, s) in summaries.iter().enumerate() {
         let t = theory.map(|t| t[i]);
-        table.push(vec![
-            Cell::Int(i as u64 + 1),
+        let mut row = vec![
+            Cell::Int(i as u64 + first),
             s.mean.into(),
             s.std_error.into(),
             s.ci_low.into(),
@@ -396,7 +521,11 @@ fn simulation_table(summaries: &[Summary], theory: Option<&[f64]>) -> Table {
             t.into(),
             t.and_then(|t| s.z(t)).into(),
             Cell::Int(s.replicates),
-        ]);
+        ];
+        if asymptotic {
+            row.push(t.map(|t| s.mean / t).into());
+        }
+        table.push(row);
     }
     table
 }

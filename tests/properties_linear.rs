@@ -3,7 +3,7 @@
 //! rounding-level (`REL`), not statistical.
 
 use approx::assert_relative_eq;
-use model_collapse::linear::sim::GivenDesign;
+use model_collapse::linear::sim::{FixedDesign, GivenDesign};
 use model_collapse::linear::theory::{
     ConditionalTheory, Limit, LinearTheory, factor_curve, fresh_real_factor, harmonic2, limit_factor, mix_factor,
     replace_growing_factor, schedule_factors, window_slope,
@@ -27,7 +27,7 @@ fn setup() -> impl Strategy<Value = (LinearSetup, LinearTheory)> {
 /// generation `k <= n`, with `c` from the step-by-step recursion of
 /// `linear-schedule` over the schedule's plan.
 fn assert_matches_recursion(regime: &Regime, n: u64, base: f64, closed: impl Fn(u64) -> f64) {
-    for (k, factor) in (1..).zip(schedule_factors(&regime.plan(n), |_| 1.0)) {
+    for (k, factor) in (1..).zip(schedule_factors(&regime.plan(n).unwrap(), |_| 1.0)) {
         assert_relative_eq!(base * factor, closed(k), max_relative = REL);
     }
 }
@@ -105,7 +105,7 @@ mod linear_accumulate {
                 (Regime::Accumulate, Design::Fresh, &|k| t.accumulate_fresh(k)),
             ];
             for (regime, design, closed) in pointwise {
-                for (k, v) in (1..).zip(t.curve(&regime, design, n).unwrap()) {
+                for (k, v) in (1..).zip(t.curve(&regime, design, n).unwrap().values) {
                     assert_relative_eq!(v, closed(k), max_relative = REL);
                 }
             }
@@ -160,7 +160,7 @@ mod linear_conditional {
     fn design() -> impl Strategy<Value = (LinearSetup, GivenDesign, Vec<f64>)> {
         (1usize..12, 0usize..20, 0.1f64..3.0, 0.0f64..2.0, any::<u64>()).prop_map(|(d, extra, sigma, alpha, seed)| {
             let s = LinearSetup::new(d, d + extra + 1, sigma, Spectrum::PowerLaw(alpha)).unwrap();
-            let g = GivenDesign::draw(&s, seed).expect("a Gaussian design with T > d is full rank");
+            let g = GivenDesign::new(&s, FixedDesign::Seed(seed)).expect("a Gaussian design with T > d is full rank");
             let eig = s.spectrum().eigenvalues(d);
             (s, g, eig)
         })
@@ -177,23 +177,23 @@ mod linear_conditional {
             let given = GivenDesign::from_matrix(x.clone()).unwrap();
             let inverse = (x.transpose() * &x).try_inverse().unwrap();
             let explicit: f64 = eig.iter().enumerate().map(|(k, l)| l * inverse[(k, k)]).sum();
-            assert_relative_eq!(given.trace_sigma_gram_inverse(&eig), explicit, max_relative = 1e-8);
-            prop_assert!(g.trace_sigma_gram_inverse(&eig) > 0.0);
+            assert_relative_eq!(given.trace_sigma_gram_inverse(&eig).unwrap(), explicit, max_relative = 1e-8);
+            prop_assert!(g.trace_sigma_gram_inverse(&eig).unwrap() > 0.0);
         }
 
         #[test]
         fn closed_form_equals_recursion((s, g, eig) in design(), n in 1u64..40) {
-            let c = ConditionalTheory::new(g.trace_sigma_gram_inverse(&eig), s.sigma());
+            let c = ConditionalTheory::new(g.trace_sigma_gram_inverse(&eig).unwrap(), &s);
             for regime in [Regime::Replace, Regime::Accumulate] {
-                let curve = c.curve(&regime, n);
+                let curve = c.curve(&regime, n).unwrap().values;
                 assert_matches_recursion(&regime, n, c.base(), |k| curve[k as usize - 1]);
             }
         }
 
         #[test]
         fn accumulate_below_replace((s, g, eig) in design(), n in 2u64..1000) {
-            let c = ConditionalTheory::new(g.trace_sigma_gram_inverse(&eig), s.sigma());
-            prop_assert!(last(c.curve(&Regime::Accumulate, n)) < last(c.curve(&Regime::Replace, n)));
+            let c = ConditionalTheory::new(g.trace_sigma_gram_inverse(&eig).unwrap(), &s);
+            prop_assert!(last(c.curve(&Regime::Accumulate, n).unwrap().values) < last(c.curve(&Regime::Replace, n).unwrap().values));
             prop_assert!(last(factor_curve(&Regime::Accumulate, n)) < std::f64::consts::PI.powi(2) / 6.0);
         }
     }
@@ -236,7 +236,7 @@ mod linear_schedule {
         #[test]
         fn per_generation_noise_scales_each_batch(n in 1u64..30, growth in 0.5f64..2.0) {
             // Replace: w_n - w* = sum_j eta_j, so the factor is sum_j noise(j).
-            let factors = schedule_factors(&Regime::Replace.plan(n), |g| growth.powi(g as i32));
+            let factors = schedule_factors(&Regime::Replace.plan(n).unwrap(), |g| growth.powi(g as i32));
             let expected: f64 = (1..=n).map(|g| growth.powi(g as i32)).sum();
             assert_relative_eq!(factors[n as usize - 1], expected, max_relative = REL);
         }

@@ -63,7 +63,7 @@ impl Chain for TraceOfInverse {
         let eig = self.setup.spectrum().eigenvalues(self.setup.dim());
         let sqrt: Vec<f64> = eig.iter().map(|l| l.sqrt()).collect();
         let x = model_collapse::linear::sim::draw_design(rng, self.setup.samples(), &sqrt);
-        out[0] = GivenDesign::from_matrix(x)?.trace_sigma_gram_inverse(&eig);
+        out[0] = GivenDesign::from_matrix(x)?.trace_sigma_gram_inverse(&eig)?;
         Ok(())
     }
 }

@@ -7,19 +7,19 @@
 
 use super::overparam::{OverparamChain, OverparamSetup, overparameterised_error};
 use super::schedule::CustomWeights;
-use super::sim::LinearChain;
-use super::theory::{LinearTheory, conditional_theorem_id, theorem_id};
+use super::downstream::{DownstreamChain, DownstreamSetup};
+use super::sim::{FixedDesign, LinearChain};
 use super::{Design, LinearSetup, Regime, Spectrum};
 use crate::mc::replicate_rng;
 use rand::RngExt;
 use std::sync::Arc;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::mc::MonteCarlo;
 use crate::registry::Theorem;
 use crate::verify::{Check, Comparison, Expect};
 
 /// The linear family's theorems.
-pub const THEOREMS: [Theorem; 10] = [
+pub const THEOREMS: [Theorem; 13] = [
     Theorem {
         id: "linear-replace",
         family: "linear",
@@ -90,6 +90,27 @@ pub const THEOREMS: [Theorem; 10] = [
         source: "Dohmatob, Feng, Kempe (2024), over-parameterised regime (section number unconfirmed)",
         check: "mean relative distance at several generations; control: one generation off, 1 - (T0/d)^(n+1)",
     },
+    Theorem {
+        id: "linear-accumulate-subsample",
+        family: "linear",
+        statement: "accumulate-subsample (T rows drawn without replacement from the n T pooled rows): exact for the constant design x = 1 by a covariance recursion; for Gaussian designs asymptotically (T -> infinity) E / base -> v_n = 3 sum_{i<=n} 1/i^2 - 2 -> pi^2/2 - 2 = 2.9348 (at T = 1 it grows like H_n)",
+        source: "Kazdan et al. (2024), accumulate-subsample; the recursion's closed form and its limit pi^2/2 - 2 derived for this project",
+        check: "the exact constant-design formula against simulated chains (T = 3 and 20); control: accumulate's formula is rejected; Gaussian designs are shown, not asserted, by `collapse simulate` (the asymptotic gap)",
+    },
+    Theorem {
+        id: "linear-ridge",
+        family: "linear",
+        statement: "ridge with penalty lambda (kappa = T lambda), one given design, any schedule: per eigendirection of X^T X a scalar recursion with contraction a = s/(s + kappa); E[test error | X] = bias (V diag(mu_n(a) - 1) V^T w*, Sigma-norm) + sum_j (V^T Sigma V)_jj s_j/(s_j + kappa)^2 sum_b c_{n,b}(a_j)^2 sigma_b^2; replace mu_n = a^n, accumulate mu_n = prod (i - 1 + a)/i",
+        source: "ridge in the loop of Dohmatob, Feng, Kempe (2024); the schedule-general recursion derived for this project",
+        check: "replace, accumulate and mix:0.3 on given designs with lambda > 0; control: the least-squares formula is rejected",
+    },
+    Theorem {
+        id: "linear-downstream",
+        family: "linear",
+        statement: "n chain generations (OLS, T0 rows, noise sigma0), then a downstream ridge fit on T rows (noise sigma): given X, ||(A - I) w*||^2_Sigma + sigma^2 tr(Sigma (G + kappa)^{-1} G (G + kappa)^{-1}) + n sigma0^2/(T0 - d - 1) tr(A Sigma A Sigma^{-1}); lambda = 0 over designs: sigma^2 d/(T - d - 1) + n sigma0^2 d/(T0 - d - 1)",
+        source: "Dohmatob, Feng, Kempe (2024), downstream ridge model (section number unconfirmed)",
+        check: "lambda = 0 over designs and lambda > 0 for a given downstream design; control: the chain term dropped is rejected",
+    },
 ];
 
 /// The formula a check compares the simulation with.
@@ -101,6 +122,8 @@ enum Reference {
     ShiftedDenominator,
     /// Control: another schedule's closed form.
     Other(Regime),
+    /// Control: the least-squares closed form for a ridge chain.
+    LeastSquares,
 }
 
 /// One simulated setting of the linear loop.
@@ -108,19 +131,20 @@ enum Reference {
 struct Case {
     dim: usize,
     samples: usize,
-    sigma: f64,
+    sigma: Vec<f64>,
+    ridge: f64,
     spectrum: Spectrum,
     regime: Regime,
     design: Design,
     generations: u64,
-    given_design: Option<u64>,
+    given_design: Option<FixedDesign>,
     at: &'static [u64],
 }
 
 impl Case {
     fn new(dim: usize, samples: usize, sigma: f64, regime: Regime, design: Design, generations: u64) -> Self {
-        let spectrum = Spectrum::Identity;
-        Case { dim, samples, sigma, spectrum, regime, design, generations, given_design: None, at: &[] }
+        let (spectrum, sigma) = (Spectrum::Identity, vec![sigma]);
+        Case { dim, samples, sigma, ridge: 0.0, spectrum, regime, design, generations, given_design: None, at: &[] }
     }
 
     fn spectrum(mut self, spectrum: Spectrum) -> Self {
@@ -128,8 +152,23 @@ impl Case {
         self
     }
 
-    fn given(mut self, seed: u64) -> Self {
-        self.given_design = Some(seed);
+    /// Noise level per generation, the last repeating.
+    fn noise(mut self, levels: &[f64]) -> Self {
+        self.sigma = levels.to_vec();
+        self
+    }
+
+    fn ridge(mut self, lambda: f64) -> Self {
+        self.ridge = lambda;
+        self
+    }
+
+    fn given(self, seed: u64) -> Self {
+        self.fixed(FixedDesign::Seed(seed))
+    }
+
+    fn fixed(mut self, fixed: FixedDesign) -> Self {
+        self.given_design = Some(fixed);
         self
     }
 
@@ -138,41 +177,45 @@ impl Case {
         self
     }
 
-    fn id(&self) -> &'static str {
-        match self.given_design {
-            Some(_) => conditional_theorem_id(&self.regime),
-            None => theorem_id(&self.regime, self.design),
-        }
-    }
-
     fn settings(&self, reference: &Reference) -> String {
+        let sigma = self.sigma.iter().map(f64::to_string).collect::<Vec<_>>().join(",");
         let setup = format!(
-            "d={} T={} sigma={} spectrum={} design={} regime={}",
-            self.dim, self.samples, self.sigma, self.spectrum, self.design, self.regime
+            "d={} T={} sigma={sigma} spectrum={} design={} regime={}",
+            self.dim, self.samples, self.spectrum, self.design, self.regime
         );
+        let ridge = if self.ridge > 0.0 { format!(" ridge={}", self.ridge) } else { String::new() };
         let given = self.given_design.map(|s| format!(" given-design={s}")).unwrap_or_default();
         let control = match reference {
             Reference::Exact => String::new(),
             Reference::ShiftedDenominator => " [control: d/(T-d) for d/(T-d-1)]".into(),
             Reference::Other(r) => format!(" [control: the {r} formula]"),
+            Reference::LeastSquares => " [control: the least-squares formula]".into(),
         };
-        format!("{setup}{given}{control}")
+        format!("{setup}{ridge}{given}{control}")
     }
 
+    fn chain(&self) -> Result<LinearChain> {
+        let setup = LinearSetup::new(self.dim, self.samples, self.sigma[0], self.spectrum.clone())?
+            .with_noise_levels(self.sigma.clone())?
+            .with_ridge(self.ridge)?;
+        let chain = LinearChain::new(&setup, self.regime.clone(), self.design, self.generations)?;
+        match self.given_design {
+            Some(fixed) => chain.conditioned(fixed),
+            None => Ok(chain),
+        }
+    }
+
+    /// The theorem id, from the closed form the chain itself reports.
     fn check(self, reference: Reference) -> Check {
         let expect = if reference == Reference::Exact { Expect::Agree } else { Expect::Reject };
         let settings = self.settings(&reference);
-        Check::new(self.id(), settings, expect, Box::new(move |mc| self.compare(mc, &reference)))
+        let id = self.chain().and_then(|c| c.theory()).map_or("linear-schedule", |c| c.theorem);
+        Check::new(id, settings, expect, Box::new(move |mc| self.compare(mc, &reference)))
     }
 
     fn compare(&self, mc: &MonteCarlo, reference: &Reference) -> Result<Vec<Comparison>> {
-        let setup = LinearSetup::new(self.dim, self.samples, self.sigma, self.spectrum.clone())?;
-        let mut chain = LinearChain::new(&setup, self.regime.clone(), self.design, self.generations)?;
-        if let Some(seed) = self.given_design {
-            chain = chain.conditioned(seed)?;
-        }
-        let summaries = mc.run(&chain)?;
-        let theory = self.reference_curve(&setup, &chain, reference)?;
+        let summaries = mc.run(&self.chain()?)?;
+        let theory = self.reference_curve(reference)?;
         Ok(self
             .at
             .iter()
@@ -180,20 +223,24 @@ impl Case {
             .collect())
     }
 
-    fn reference_curve(&self, setup: &LinearSetup, chain: &LinearChain, reference: &Reference) -> Result<Vec<f64>> {
-        let regime = match reference {
-            Reference::Other(r) => r,
-            _ => &self.regime,
-        };
-        let curve = match chain.conditional_theory() {
-            Some(conditional) => conditional.curve(regime, self.generations),
-            None => LinearTheory::new(setup)?.curve(regime, self.design, self.generations)?,
-        };
+    /// The reference's curve: the closed form of this case, or of the case
+    /// with the control's change. Asymptotic curves are never checked.
+    fn reference_curve(&self, reference: &Reference) -> Result<Vec<f64>> {
+        let mut case = self.clone();
+        match reference {
+            Reference::Other(r) => case.regime = r.clone(),
+            Reference::LeastSquares => case.ridge = 0.0,
+            Reference::Exact | Reference::ShiftedDenominator => {}
+        }
+        let curve = case.chain()?.theory()?;
+        if curve.asymptotic {
+            return Err(Error::Numerical(format!("{} is asymptotic; a check needs an exact closed form", curve.theorem)));
+        }
         let scale = match reference {
             Reference::ShiftedDenominator => shifted_denominator_ratio(self.dim, self.samples),
             _ => 1.0,
         };
-        Ok(curve.into_iter().map(|v| v * scale).collect())
+        Ok(curve.values.into_iter().map(|v| v * scale).collect())
     }
 }
 
@@ -225,6 +272,34 @@ fn overparam_check(dim: usize, samples: usize, generations: u64, at: &'static [u
     Check::new("linear-overparameterised", settings, expect, Box::new(evaluate))
 }
 
+/// A check of `linear-downstream`; the control drops the chain term (compares
+/// generation `n` with the value at `n = 0`).
+fn downstream_check(setup: DownstreamSetup, given: Option<u64>, at: &'static [u64], control: bool) -> Check {
+    let settings = format!(
+        "{}{}{}",
+        setup.describe(),
+        given.map(|s| format!(" given-design={s}")).unwrap_or_default(),
+        if control { " [control: chain term dropped]" } else { "" }
+    );
+    let expect = if control { Expect::Reject } else { Expect::Agree };
+    let evaluate = move |mc: &MonteCarlo| -> Result<Vec<Comparison>> {
+        let mut chain = DownstreamChain::new(&setup);
+        if let Some(seed) = given {
+            chain = chain.conditioned(FixedDesign::Seed(seed))?;
+        }
+        let (summaries, theory) = (mc.run(&chain)?, chain.theory()?);
+        Ok(at
+            .iter()
+            .map(|&n| Comparison {
+                generation: n,
+                theory: theory[if control { 0 } else { n as usize }],
+                estimate: summaries[n as usize],
+            })
+            .collect())
+    };
+    Check::new("linear-downstream", settings, expect, Box::new(evaluate))
+}
+
 /// A random custom schedule: generation `n` puts weights uniform on `[0, 1)`
 /// on batches `1..n`, a third of them zeroed, never all.
 pub fn random_schedule(seed: u64, generations: u64) -> Regime {
@@ -242,7 +317,8 @@ pub fn random_schedule(seed: u64, generations: u64) -> Regime {
 /// The linear family's checks, controls last.
 pub fn checks() -> Vec<Check> {
     use Design::{Fresh, Reused};
-    use Regime::{Accumulate, FreshReal, Mix, Replace, ReplaceGrowing, Window};
+    use Regime::{Accumulate, AccumulateSubsample, FreshReal, Mix, Replace, ReplaceGrowing, Window};
+    let ones = FixedDesign::Ones;
     let exact = [
         Case::new(10, 100, 1.0, Replace, Reused, 50).at(&[1, 10, 50]),
         Case::new(5, 20, 0.5, Replace, Reused, 10).spectrum(Spectrum::PowerLaw(1.0)).at(&[1, 5, 10]),
@@ -262,12 +338,30 @@ pub fn checks() -> Vec<Check> {
         Case::new(5, 20, 1.0, Window(3), Reused, 30).at(&[3, 10, 30]),
         Case::new(5, 20, 1.0, ReplaceGrowing, Reused, 10).at(&[2, 5, 10]),
         Case::new(5, 20, 1.0, FreshReal(0.5), Reused, 15).at(&[1, 3, 15]),
+        Case::new(5, 20, 1.0, Accumulate, Reused, 10).noise(&[1.0, 0.5, 2.0]).at(&[2, 3, 10]),
+        Case::new(5, 20, 1.0, Replace, Fresh, 6).noise(&[2.0, 1.0]).at(&[1, 6]),
+        Case::new(4, 12, 1.0, Accumulate, Fresh, 6).noise(&[0.5, 1.5, 1.0]).at(&[2, 6]),
+        Case::new(1, 3, 1.0, AccumulateSubsample, Reused, 20).fixed(ones).at(&[2, 5, 20]),
+        Case::new(1, 20, 2.0, AccumulateSubsample, Reused, 10).fixed(ones).at(&[3, 10]),
+        Case::new(5, 20, 1.0, Replace, Reused, 10).ridge(0.5).given(17).at(&[1, 5, 10]),
+        Case::new(5, 20, 1.0, Accumulate, Reused, 20).spectrum(Spectrum::PowerLaw(1.0)).ridge(2.0).given(19).at(&[2, 20]),
+        Case::new(3, 3, 0.5, Mix(0.3), Reused, 10).ridge(0.2).given(23).at(&[3, 10]),
     ];
     let controls = [
         (Case::new(10, 20, 1.0, Replace, Reused, 1).at(&[1]), Reference::ShiftedDenominator),
         (Case::new(10, 100, 1.0, Accumulate, Reused, 10).at(&[10]), Reference::Other(Replace)),
         (Case::new(5, 20, 1.0, Mix(0.3), Reused, 20).at(&[20]), Reference::Other(Replace)),
         (Case::new(5, 20, 1.0, Window(3), Reused, 30).at(&[30]), Reference::Other(Accumulate)),
+        (Case::new(1, 3, 1.0, AccumulateSubsample, Reused, 20).fixed(ones).at(&[20]), Reference::Other(Accumulate)),
+        (Case::new(5, 20, 1.0, Replace, Reused, 10).ridge(0.5).given(17).at(&[10]), Reference::LeastSquares),
+    ];
+    let downstream = |t0, sigma0, t, sigma, ridge, n| {
+        DownstreamSetup::new(5, t0, sigma0, t, sigma, ridge, Spectrum::Identity, n).expect("valid by construction")
+    };
+    let downstream = [
+        downstream_check(downstream(20, 1.0, 30, 0.5, 0.0, 6), None, &[0, 2, 6], false),
+        downstream_check(downstream(12, 0.5, 20, 1.0, 0.3, 8), Some(29), &[0, 8], false),
+        downstream_check(downstream(20, 1.0, 30, 0.5, 0.0, 6), None, &[6], true),
     ];
     let overparam = [
         overparam_check(10, 5, 10, &[1, 3, 10], false),
@@ -279,5 +373,6 @@ pub fn checks() -> Vec<Check> {
         .map(|c| c.check(Reference::Exact))
         .chain(controls.into_iter().map(|(c, r)| c.check(r)))
         .chain(overparam)
+        .chain(downstream)
         .collect()
 }

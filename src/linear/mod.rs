@@ -22,14 +22,16 @@
 //! process, [`checks`] the registry entries and Monte Carlo checks.
 
 pub mod checks;
+pub mod downstream;
 pub mod overparam;
+pub mod ridge;
 pub mod schedule;
 pub mod sim;
 pub mod theory;
 
 pub use schedule::Regime;
 
-use crate::error::{Error, Result, require_finite};
+use crate::error::{Error, Result};
 use serde::Serialize;
 use std::fmt;
 use std::str::FromStr;
@@ -134,13 +136,18 @@ impl FromStr for Spectrum {
 pub struct LinearSetup {
     dim: usize,
     samples: usize,
-    sigma: f64,
+    /// `sigma_g` of generation `g` is `noise_levels[min(g, len) - 1]`: the last level repeats.
+    noise_levels: Vec<f64>,
     spectrum: Spectrum,
+    /// Ridge penalty `lambda` on the mean squared error (0: least squares).
+    ridge: f64,
 }
 
 impl LinearSetup {
     /// Validates `d >= 1`, `T >= d` (so that a Gaussian design has full column
     /// rank almost surely), `sigma` finite and `>= 0`, and the spectrum.
+    /// Least squares, one noise level; see [`LinearSetup::with_noise_levels`]
+    /// and [`LinearSetup::with_ridge`].
     pub fn new(dim: usize, samples: usize, sigma: f64, spectrum: Spectrum) -> Result<Self> {
         if dim == 0 {
             return Err(Error::invalid("dim", dim, "the dimension d must be at least 1"));
@@ -152,11 +159,36 @@ impl LinearSetup {
                 format!("least squares needs T >= d = {dim} rows per generation"),
             ));
         }
-        if require_finite("sigma", sigma)? < 0.0 {
-            return Err(Error::invalid("sigma", sigma, "the noise standard deviation must be >= 0"));
-        }
         spectrum.validate(dim)?;
-        Ok(LinearSetup { dim, samples, sigma, spectrum })
+        LinearSetup { dim, samples, noise_levels: vec![], spectrum, ridge: 0.0 }.with_noise_levels(vec![sigma])
+    }
+
+    /// Gives generation `g` the noise level `levels[g - 1]`, the last level
+    /// repeating for later generations; each level finite and `>= 0`.
+    pub fn with_noise_levels(mut self, levels: Vec<f64>) -> Result<Self> {
+        let text = || levels.iter().map(f64::to_string).collect::<Vec<_>>().join(",");
+        if levels.is_empty() {
+            return Err(Error::invalid("sigma", "", "give at least one noise level"));
+        }
+        if let Some(g) = levels.iter().position(|s| !(s.is_finite() && *s >= 0.0)) {
+            return Err(Error::invalid(
+                "sigma",
+                text(),
+                format!("the noise standard deviation of generation {} is {}; it must be finite and >= 0", g + 1, levels[g]),
+            ));
+        }
+        self.noise_levels = levels;
+        Ok(self)
+    }
+
+    /// Fits by ridge regression with penalty `lambda >= 0` on the mean squared
+    /// error: `argmin (1/N) ||y - X w||^2 + lambda ||w||^2` over the `N` training rows.
+    pub fn with_ridge(mut self, lambda: f64) -> Result<Self> {
+        if !(lambda.is_finite() && lambda >= 0.0) {
+            return Err(Error::invalid("ridge", lambda, "the ridge penalty lambda must be finite and >= 0"));
+        }
+        self.ridge = lambda;
+        Ok(self)
     }
 
     /// Dimension `d`.
@@ -169,9 +201,31 @@ impl LinearSetup {
         self.samples
     }
 
-    /// Label noise standard deviation `sigma`.
+    /// The label noise standard deviation of generation 1 (the real data).
     pub fn sigma(&self) -> f64 {
-        self.sigma
+        self.noise_levels[0]
+    }
+
+    /// The label noise standard deviation `sigma_g` of the batch created at generation `g >= 1`.
+    pub fn sigma_at(&self, generation: u64) -> f64 {
+        let last = self.noise_levels.len() - 1;
+        self.noise_levels[(generation.max(1) as usize - 1).min(last)]
+    }
+
+    /// The noise level, when every generation has the same one.
+    pub fn constant_sigma(&self) -> Option<f64> {
+        let first = self.noise_levels[0];
+        self.noise_levels.iter().all(|&s| s == first).then_some(first)
+    }
+
+    /// The ridge penalty `lambda` (0: least squares).
+    pub fn ridge(&self) -> f64 {
+        self.ridge
+    }
+
+    /// `kappa = T lambda`: the ridge term added to the Gram matrix of one batch.
+    pub fn kappa(&self) -> f64 {
+        self.samples as f64 * self.ridge
     }
 
     /// The feature covariance's spectrum.
@@ -181,7 +235,9 @@ impl LinearSetup {
 
     /// A one-line description, for tables and file headers.
     pub fn describe(&self) -> String {
-        format!("d={} T={} sigma={} spectrum={}", self.dim, self.samples, self.sigma, self.spectrum)
+        let sigma = self.noise_levels.iter().map(f64::to_string).collect::<Vec<_>>().join(",");
+        let ridge = if self.ridge > 0.0 { format!(" ridge={}", self.ridge) } else { String::new() };
+        format!("d={} T={} sigma={sigma} spectrum={}{ridge}", self.dim, self.samples, self.spectrum)
     }
 }
 

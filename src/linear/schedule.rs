@@ -14,8 +14,12 @@
 //! | `mix:LAMBDA` | the real batch with weight `LAMBDA`, the newest with `1 - LAMBDA` | `linear-mix` |
 //! | `window:K` | the last `min(n, K)` batches, equally | `linear-window` |
 //! | `replace-growing` | `n` relabellings (`n T` rows) by the newest model only | `linear-replace-growing` |
+//! | `accumulate-subsample` | `T` rows drawn without replacement from the pool of batches `1..n` | `linear-accumulate-subsample` |
 //! | `fresh-real:P` | a fresh real batch (weight `1 - P`) and the newest batch (weight `P`) | `linear-fresh-real` |
-//! | `custom:FILE` | a lower-triangular weight matrix from a CSV file | `linear-schedule` |
+//! | `custom:FILE` | a lower-triangular weight matrix from a CSV or TOML file | `linear-schedule` |
+//!
+//! Every schedule but `accumulate-subsample` has fixed weights, hence a [`Plan`];
+//! the subsample's training set is random.
 
 use crate::error::{Error, Result};
 use serde::Serialize;
@@ -37,6 +41,9 @@ pub enum Regime {
     Window(u64),
     /// `n` relabellings of the design by the newest model (`n T` rows), equally.
     ReplaceGrowing,
+    /// `T` rows drawn uniformly without replacement from the `n T` rows of
+    /// batches `1..n` (Kazdan et al.): a random training set, no fixed weights.
+    AccumulateSubsample,
     /// A fresh real batch with weight `1 - p` and the newest synthetic batch with weight `p`.
     FreshReal(f64),
     /// A weight matrix read from a file.
@@ -88,15 +95,16 @@ impl Regime {
             Regime::Mix(_) => "linear-mix",
             Regime::Window(_) => "linear-window",
             Regime::ReplaceGrowing => "linear-replace-growing",
+            Regime::AccumulateSubsample => "linear-accumulate-subsample",
             Regime::FreshReal(_) => "linear-fresh-real",
             Regime::Custom(_) => "linear-schedule",
         }
     }
 
-    /// Whether the schedule is defined for a fresh design (only replace and
-    /// accumulate have a closed form and a simulator there).
+    /// Whether the schedule is defined for a fresh design (replace,
+    /// accumulate and accumulate-subsample have a simulator there).
     pub fn supports_fresh_design(&self) -> bool {
-        matches!(self, Regime::Replace | Regime::Accumulate)
+        matches!(self, Regime::Replace | Regime::Accumulate | Regime::AccumulateSubsample)
     }
 
     /// Checks that the schedule can run `generations` generations.
@@ -111,8 +119,12 @@ impl Regime {
         }
     }
 
-    /// The schedule unrolled over `generations` generations.
-    pub fn plan(&self, generations: u64) -> Plan {
+    /// The schedule unrolled over `generations` generations; `None` for
+    /// `accumulate-subsample`, whose training set is random.
+    pub fn plan(&self, generations: u64) -> Option<Plan> {
+        if *self == Regime::AccumulateSubsample {
+            return None;
+        }
         let mut plan = Plan { batches: Vec::new(), created: Vec::new(), weights: Vec::new() };
         for n in 1..=generations {
             let first = plan.batches.len();
@@ -137,11 +149,12 @@ impl Regime {
                     ((n - width) as usize..n as usize).map(|b| (b, 1.0 / width as f64)).collect()
                 }
                 Regime::Custom(w) => w.normalised(n),
+                Regime::AccumulateSubsample => unreachable!("returned above"),
             };
             plan.created.push(first..plan.batches.len());
             plan.weights.push(weights.into_iter().filter(|&(_, a)| a != 0.0).collect());
         }
-        plan
+        Some(plan)
     }
 }
 
@@ -153,6 +166,7 @@ impl fmt::Display for Regime {
             Regime::Mix(lambda) => write!(f, "mix:{lambda}"),
             Regime::Window(k) => write!(f, "window:{k}"),
             Regime::ReplaceGrowing => f.write_str("replace-growing"),
+            Regime::AccumulateSubsample => f.write_str("accumulate-subsample"),
             Regime::FreshReal(p) => write!(f, "fresh-real:{p}"),
             Regime::Custom(w) => write!(f, "custom:{}", w.source),
         }
@@ -163,7 +177,7 @@ impl FromStr for Regime {
     type Err = Error;
 
     /// `replace`, `accumulate`, `mix:LAMBDA`, `window:K`, `replace-growing`,
-    /// `fresh-real:P` or `custom:FILE`.
+    /// `accumulate-subsample`, `fresh-real:P` or `custom:FILE`.
     fn from_str(s: &str) -> Result<Self> {
         let bad = |rule: String| Error::invalid("regime", s, rule);
         let fraction = |x: &str, name: &str, one_allowed: bool| -> Result<f64> {
@@ -178,8 +192,11 @@ impl FromStr for Regime {
                 "replace" => Ok(Regime::Replace),
                 "accumulate" => Ok(Regime::Accumulate),
                 "replace-growing" => Ok(Regime::ReplaceGrowing),
+                "accumulate-subsample" => Ok(Regime::AccumulateSubsample),
                 _ => Err(bad(
-                    "must be replace, accumulate, mix:LAMBDA, window:K, replace-growing, fresh-real:P or custom:FILE".into(),
+                    "must be replace, accumulate, mix:LAMBDA, window:K, replace-growing, accumulate-subsample, \
+                     fresh-real:P or custom:FILE"
+                        .into(),
                 )),
             },
             Some(("mix", x)) => Ok(Regime::Mix(fraction(x, "LAMBDA", true)?)),
@@ -206,12 +223,15 @@ pub struct CustomWeights {
 }
 
 impl CustomWeights {
-    /// Reads a CSV file: one line per generation, line `n` with `n` weights
-    /// separated by commas; blank lines and lines starting with `#` are skipped.
+    /// Reads a weight file: TOML when the name ends in `.toml`, CSV otherwise.
+    ///
+    /// - CSV: one line per generation, line `n` with `n` weights separated by
+    ///   commas; blank lines and lines starting with `#` are skipped.
+    /// - TOML: `weights = [[1.0], [0.5, 0.5], [0, 1, 1]]`, row `n` with `n` weights.
     pub fn read(path: &str) -> Result<Self> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| Error::invalid("regime", format!("custom:{path}"), format!("cannot read the file: {e}")))?;
-        Self::parse(path, &text)
+        if path.ends_with(".toml") { Self::parse_toml(path, &text) } else { Self::parse(path, &text) }
     }
 
     /// Parses the CSV text of [`CustomWeights::read`]; errors name the line and the reason.
@@ -222,31 +242,40 @@ impl CustomWeights {
                 continue;
             }
             let n = rows.len() + 1;
-            let bad = |reason: String| {
-                Error::invalid("regime", format!("custom:{source}"), format!("line {line_no} (generation {n}): {reason}"))
-            };
+            let bad = |reason: String| line_error(source, line_no, n, reason);
             let row = line
                 .split(',')
                 .map(|x| x.trim().parse::<f64>().map_err(|_| bad(format!("`{}` is not a number", x.trim()))))
                 .collect::<Result<Vec<f64>>>()?;
-            if row.len() > n {
-                return Err(bad(format!(
-                    "{} weights, but generation {n} can train only on batches 1..{n}: a weight on batch {} is on a future generation",
-                    row.len(),
-                    n + 1
-                )));
-            }
-            if row.len() < n {
-                return Err(bad(format!("{} weights, but generation {n} needs {n}, one per batch 1..{n}", row.len())));
-            }
-            if let Some(k) = row.iter().position(|w| !(w.is_finite() && *w >= 0.0)) {
-                return Err(bad(format!("the weight on batch {} is {}; weights must be finite and >= 0", k + 1, row[k])));
-            }
-            if row.iter().all(|w| *w == 0.0) {
-                return Err(bad("all weights are zero; a generation must train on something".into()));
-            }
+            check_row(n, &row).map_err(bad)?;
             rows.push(row);
         }
+        Self::new(source, rows)
+    }
+
+    /// Parses the TOML text of [`CustomWeights::read`]: a table with one key,
+    /// `weights`, an array of rows. Errors name the line and the reason.
+    pub fn parse_toml(source: &str, text: &str) -> Result<Self> {
+        #[derive(serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct File {
+            weights: Vec<toml::Spanned<Vec<f64>>>,
+        }
+        let line_of = |offset: usize| text[..offset.min(text.len())].lines().count().max(1);
+        let file: File = toml::from_str(text).map_err(|e| {
+            let line = e.span().map_or(String::new(), |s| format!("line {}: ", line_of(s.start)));
+            Error::invalid("regime", format!("custom:{source}"), format!("{line}{}", e.message()))
+        })?;
+        let mut rows = Vec::new();
+        for (n, row) in (1..).zip(file.weights) {
+            let line = line_of(row.span().start + 1);
+            check_row(n, row.get_ref()).map_err(|reason| line_error(source, line, n, reason))?;
+            rows.push(row.into_inner());
+        }
+        Self::new(source, rows)
+    }
+
+    fn new(source: &str, rows: Vec<Vec<f64>>) -> Result<Self> {
         if rows.is_empty() {
             return Err(Error::invalid("regime", format!("custom:{source}"), "the file defines no generation"));
         }
@@ -258,4 +287,30 @@ impl CustomWeights {
         let total: f64 = row.iter().sum();
         row.iter().enumerate().map(|(k, w)| (k, w / total)).collect()
     }
+}
+
+fn line_error(source: &str, line: usize, generation: usize, reason: String) -> Error {
+    Error::invalid("regime", format!("custom:{source}"), format!("line {line} (generation {generation}): {reason}"))
+}
+
+/// The rules for generation `n`'s weights: `n` of them (one per batch
+/// `1..n`), each finite and `>= 0`, not all zero.
+fn check_row(n: usize, row: &[f64]) -> std::result::Result<(), String> {
+    if row.len() > n {
+        return Err(format!(
+            "{} weights, but generation {n} can train only on batches 1..{n}: a weight on batch {} is on a future generation",
+            row.len(),
+            n + 1
+        ));
+    }
+    if row.len() < n {
+        return Err(format!("{} weights, but generation {n} needs {n}, one per batch 1..{n}", row.len()));
+    }
+    if let Some(k) = row.iter().position(|w| !(w.is_finite() && *w >= 0.0)) {
+        return Err(format!("the weight on batch {} is {}; weights must be finite and >= 0", k + 1, row[k]));
+    }
+    if row.iter().all(|w| *w == 0.0) {
+        return Err("all weights are zero; a generation must train on something".into());
+    }
+    Ok(())
 }

@@ -14,16 +14,26 @@
 //! - with a reused design `A_n = n X^T X`, so one factorisation of `X^T X` per
 //!   chain serves every generation.
 //!
+//! With a ridge penalty `lambda` every solve uses `A_n + N_n lambda I`
+//! (`N_n` rows); with a reused design that is `n (X^T X + T lambda I)`.
+//! Accumulate-subsample keeps the pool of rows and fits the `T` rows drawn
+//! from it by a partial Fisher-Yates shuffle.
+//!
 //! Order of draws in a replicate's stream: the design (column by column, unless
-//! one is given), then for each generation its fresh design (fresh design only) and
-//! its `T` noise values.
+//! one is given), then for each generation its fresh design (fresh design only),
+//! its `T` noise values per relabelling, and (accumulate-subsample) the `T`
+//! indices of its subset.
 
+use super::ridge::RidgeTheory;
 use super::schedule::Plan;
-use super::theory::{ConditionalTheory, check_design};
+use super::theory::{ConditionalTheory, Curve, check_design, subsample_location_factors};
 use super::{Design, LinearSetup, Regime};
 use crate::error::{Error, Result, require_at_least};
 use crate::mc::{Chain, SHARED_STREAM, Stream, replicate_rng};
 use nalgebra::{Cholesky, DMatrix};
+use rand::RngExt;
+use std::fmt;
+use std::str::FromStr;
 pub use crate::normal::fill_normal;
 
 /// The true weights `w*`: `1/sqrt(d)` in every coordinate. No theorem depends
@@ -84,6 +94,11 @@ impl DesignMatrix {
     /// The design as an `nalgebra` matrix (a copy).
     pub fn to_matrix(&self) -> DMatrix<f64> {
         DMatrix::from_column_slice(self.samples, self.columns.len() / self.samples, &self.columns)
+    }
+
+    /// Row `r` of the design, written into `out` (`d` values).
+    fn row_into(&self, r: usize, out: &mut Vec<f64>) {
+        out.extend((0..self.dim()).map(|j| self.columns[j * self.samples + r]));
     }
 
     fn column(&self, j: usize) -> &[f64] {
@@ -200,45 +215,115 @@ fn symmetric_times(a: &DMatrix<f64>, x: &[f64], out: &mut [f64]) {
     }
 }
 
+/// `a + kappa I`.
+fn plus_identity(mut a: DMatrix<f64>, kappa: f64) -> DMatrix<f64> {
+    for i in 0..a.nrows() {
+        a[(i, i)] += kappa;
+    }
+    a
+}
+
+/// Which single design a conditioned run shares between its replicates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FixedDesign {
+    /// A Gaussian design drawn from this seed.
+    Seed(u64),
+    /// Every row `x = 1` (`d = 1`, identity spectrum): the location model, in
+    /// which a least-squares fit is the mean of its labels.
+    Ones,
+}
+
+impl fmt::Display for FixedDesign {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FixedDesign::Seed(seed) => write!(f, "{seed}"),
+            FixedDesign::Ones => f.write_str("ones"),
+        }
+    }
+}
+
+impl FromStr for FixedDesign {
+    type Err = Error;
+
+    /// A seed (a whole number) or `ones`.
+    fn from_str(s: &str) -> Result<Self> {
+        match s {
+            "ones" => Ok(FixedDesign::Ones),
+            _ => s.parse().map(FixedDesign::Seed).map_err(|_| {
+                Error::invalid("fixed-design", s, "must be a seed (a whole number >= 0) or `ones` (the constant design)")
+            }),
+        }
+    }
+}
+
 /// One design shared by every replicate of a run: the setting of
 /// `linear-conditional`, where expectations are over the noise only.
 #[derive(Debug, Clone)]
 pub struct GivenDesign {
-    x: DesignMatrix,
+    pub(crate) x: DesignMatrix,
     gram: DMatrix<f64>,
-    factor: Factor,
+    /// The factor of `X^T X + kappa I`, the matrix of every fit on this design.
+    pub(crate) fit: Factor,
 }
 
 impl GivenDesign {
-    /// Draws the design from `seed` on the stream reserved for shared draws
-    /// ([`SHARED_STREAM`]), so it is independent of every replicate's noise.
-    pub fn draw(setup: &LinearSetup, seed: u64) -> Result<Self> {
-        let sqrt_eig: Vec<f64> = setup.spectrum().eigenvalues(setup.dim()).iter().map(|l| l.sqrt()).collect();
-        Self::new(DesignMatrix::draw(&mut replicate_rng(seed, SHARED_STREAM), setup.samples(), &sqrt_eig))
+    /// The design of `fixed` for a setup: drawn from the seed on the stream
+    /// reserved for shared draws ([`SHARED_STREAM`]), so it is independent of
+    /// every replicate's noise, or the constant design (needs `d = 1` and
+    /// `Sigma = 1`, the second moment of `x = 1`).
+    pub fn new(setup: &LinearSetup, fixed: FixedDesign) -> Result<Self> {
+        let x = match fixed {
+            FixedDesign::Seed(seed) => {
+                let sqrt_eig: Vec<f64> = setup.spectrum().eigenvalues(setup.dim()).iter().map(|l| l.sqrt()).collect();
+                DesignMatrix::draw(&mut replicate_rng(seed, SHARED_STREAM), setup.samples(), &sqrt_eig)
+            }
+            FixedDesign::Ones if setup.spectrum().eigenvalues(setup.dim()) != [1.0] => {
+                return Err(Error::invalid(
+                    "fixed-design",
+                    fixed,
+                    format!("the constant design x = 1 needs --dim 1 and the identity spectrum ({})", setup.describe()),
+                ));
+            }
+            FixedDesign::Ones => DesignMatrix { samples: setup.samples(), columns: vec![1.0; setup.samples()] },
+        };
+        Self::with_kappa(x, setup.kappa())
     }
 
-    /// Uses a given `T x d` design with `T >= d >= 1`; fails if its Gram matrix
-    /// is not positive definite.
+    /// Uses a given `T x d` matrix with `T >= d >= 1` (least squares); fails if
+    /// its Gram matrix is not positive definite.
     pub fn from_matrix(x: DMatrix<f64>) -> Result<Self> {
         if x.ncols() == 0 || x.nrows() < x.ncols() {
             let shape = format!("{} x {}", x.nrows(), x.ncols());
             return Err(Error::invalid("design", shape, "a design needs T >= d >= 1 (rows x columns)"));
         }
-        Self::new(DesignMatrix::from_matrix(&x))
+        Self::with_kappa(DesignMatrix::from_matrix(&x), 0.0)
     }
 
-    fn new(x: DesignMatrix) -> Result<Self> {
+    /// A design and the factor of its fits, `X^T X + kappa I`.
+    pub(crate) fn with_kappa(x: DesignMatrix, kappa: f64) -> Result<Self> {
         let gram = x.gram();
-        let factor = Factor::new(gram.clone())?;
-        Ok(GivenDesign { x, gram, factor })
+        let fit = Factor::new(plus_identity(gram.clone(), kappa))?;
+        Ok(GivenDesign { x, gram, fit })
+    }
+
+    /// The Gram matrix `X^T X`.
+    pub fn gram(&self) -> &DMatrix<f64> {
+        &self.gram
     }
 
     /// `tr(Sigma (X^T X)^{-1}) = sum_k lambda_k ||L^{-1} e_k||^2` by triangular
-    /// solves on the Cholesky factor `L` (no explicit inverse).
-    pub fn trace_sigma_gram_inverse(&self, eigenvalues: &[f64]) -> f64 {
-        debug_assert_eq!(eigenvalues.len(), self.factor.dim, "one eigenvalue per dimension");
-        self.factor.inverse_diagonal().iter().zip(eigenvalues).map(|(v, l)| v * l).sum()
+    /// solves on the Cholesky factor `L` of `X^T X` (no explicit inverse).
+    pub fn trace_sigma_gram_inverse(&self, eigenvalues: &[f64]) -> Result<f64> {
+        debug_assert_eq!(eigenvalues.len(), self.gram.nrows(), "one eigenvalue per dimension");
+        let factor = Factor::new(self.gram.clone())?;
+        Ok(factor.inverse_diagonal().iter().zip(eigenvalues).map(|(v, l)| v * l).sum())
     }
+}
+
+/// The test error `||w - w*||^2_Sigma` for a diagonal `Sigma` with these eigenvalues.
+pub fn test_error(eigenvalues: &[f64], w: &[f64], w_star: &[f64]) -> f64 {
+    let terms = w.iter().zip(w_star).zip(eigenvalues);
+    terms.map(|((w, s), l)| l * (w - s) * (w - s)).sum()
 }
 
 /// The chain of one replicate: `generations` fits under a regime and design.
@@ -252,27 +337,29 @@ pub struct LinearChain {
     eigenvalues: Vec<f64>,
     sqrt_eigenvalues: Vec<f64>,
     given: Option<GivenDesign>,
-    /// The unrolled schedule, for schedules without running sufficient
-    /// statistics (all but replace and accumulate).
+    fixed: Option<FixedDesign>,
+    /// The unrolled schedule, for schedules with fixed weights but without
+    /// running sufficient statistics (all but replace, accumulate and
+    /// accumulate-subsample).
     plan: Option<Plan>,
 }
 
 /// Buffers for relabelling one batch, allocated once per replicate.
-struct Relabel {
+pub(crate) struct Relabel {
     noise: Vec<f64>,
     projection: Vec<f64>,
     rhs: Vec<f64>,
 }
 
 impl Relabel {
-    fn new(setup: &LinearSetup) -> Self {
+    pub(crate) fn new(setup: &LinearSetup) -> Self {
         let (d, t) = (setup.dim(), setup.samples());
         Relabel { noise: vec![0.0; t], projection: vec![0.0; d], rhs: vec![0.0; d] }
     }
 
     /// Draws a batch's noise `E` and returns `X^T y = X^T X source + X^T E`:
     /// the batch's contribution to the normal equations, with `y` never stored.
-    fn batch(&mut self, rng: &mut Stream, sigma: f64, x: &DesignMatrix, gram: &DMatrix<f64>, source: &[f64]) -> &[f64] {
+    pub(crate) fn batch(&mut self, rng: &mut Stream, sigma: f64, x: &DesignMatrix, gram: &DMatrix<f64>, source: &[f64]) -> &[f64] {
         fill_normal(rng, sigma, &mut self.noise);
         x.transpose_times(&self.noise, &mut self.projection);
         symmetric_times(gram, source, &mut self.rhs);
@@ -290,33 +377,63 @@ impl LinearChain {
         regime.check_generations(generations)?;
         let eigenvalues = setup.spectrum().eigenvalues(setup.dim());
         let sqrt_eigenvalues = eigenvalues.iter().map(|l| l.sqrt()).collect();
-        let plan = (!matches!(regime, Regime::Replace | Regime::Accumulate)).then(|| regime.plan(generations));
-        Ok(LinearChain { setup: setup.clone(), regime, design, generations, eigenvalues, sqrt_eigenvalues, given: None, plan })
+        let plan = match regime {
+            Regime::Replace | Regime::Accumulate => None,
+            _ => regime.plan(generations),
+        };
+        Ok(LinearChain {
+            setup: setup.clone(),
+            regime,
+            design,
+            generations,
+            eigenvalues,
+            sqrt_eigenvalues,
+            given: None,
+            fixed: None,
+            plan,
+        })
     }
 
-    /// The same chain conditioned on one design drawn from `design_seed`
-    /// (reused design only: a fresh design has no single `X` to condition on).
-    pub fn conditioned(mut self, design_seed: u64) -> Result<Self> {
+    /// The same chain conditioned on one design (reused design only: a fresh
+    /// design has no single `X` to condition on).
+    pub fn conditioned(mut self, fixed: FixedDesign) -> Result<Self> {
         if self.design == Design::Fresh {
-            return Err(Error::invalid(
-                "fixed-design",
-                design_seed,
-                "conditioning on one design needs --design reused",
-            ));
+            return Err(Error::invalid("fixed-design", fixed, "conditioning on one design needs --design reused"));
         }
-        self.given = Some(GivenDesign::draw(&self.setup, design_seed)?);
+        self.given = Some(GivenDesign::new(&self.setup, fixed)?);
+        self.fixed = Some(fixed);
         Ok(self)
     }
 
-    /// The closed form of `linear-conditional` for the given design, if any.
-    pub fn conditional_theory(&self) -> Option<ConditionalTheory> {
-        let given = self.given.as_ref()?;
-        Some(ConditionalTheory::new(given.trace_sigma_gram_inverse(&self.eigenvalues), self.setup.sigma()))
+    /// The closed form of this chain's expected test error, or the reason
+    /// there is none:
+    ///
+    /// - a ridge penalty: `linear-ridge`, for a given design only;
+    /// - accumulate-subsample: exact for the constant design, otherwise the
+    ///   asymptotic reference (flagged [`Curve::asymptotic`]);
+    /// - a given design: `linear-conditional` or the schedule's own id;
+    /// - otherwise the expectation over designs ([`crate::linear::theory::LinearTheory`]).
+    pub fn theory(&self) -> Result<Curve> {
+        let Some(given) = &self.given else {
+            return super::theory::LinearTheory::new(&self.setup)?.curve(&self.regime, self.design, self.generations);
+        };
+        if self.setup.ridge() > 0.0 {
+            return RidgeTheory::new(given.gram(), &self.setup).curve(&self.regime, self.generations);
+        }
+        if self.regime == Regime::AccumulateSubsample && self.fixed == Some(FixedDesign::Ones) {
+            if let Some(sigma) = self.setup.constant_sigma() {
+                let base = sigma * sigma / self.setup.samples() as f64;
+                let values = subsample_location_factors(self.setup.samples(), self.generations);
+                let values = values.into_iter().map(|f| base * f).collect();
+                return Ok(Curve { theorem: self.regime.theorem_id(), values, asymptotic: false });
+            }
+        }
+        let trace = given.trace_sigma_gram_inverse(&self.eigenvalues)?;
+        ConditionalTheory::new(trace, &self.setup).curve(&self.regime, self.generations)
     }
 
     fn test_error(&self, w: &[f64], w_star: &[f64]) -> f64 {
-        let terms = w.iter().zip(w_star).zip(&self.eigenvalues);
-        terms.map(|((w, s), l)| l * (w - s) * (w - s)).sum()
+        test_error(&self.eigenvalues, w, w_star)
     }
 
     fn run_reused(&self, rng: &mut Stream, out: &mut [f64]) -> Result<()> {
@@ -324,26 +441,30 @@ impl LinearChain {
         let given = match &self.given {
             Some(g) => g,
             None => {
-                owned = GivenDesign::new(DesignMatrix::draw(rng, self.setup.samples(), &self.sqrt_eigenvalues))?;
+                owned = GivenDesign::with_kappa(DesignMatrix::draw(rng, self.setup.samples(), &self.sqrt_eigenvalues), self.setup.kappa())?;
                 &owned
             }
         };
         if let Some(plan) = &self.plan {
             return self.run_scheduled(rng, given, plan, out);
         }
+        if self.regime == Regime::AccumulateSubsample {
+            return self.run_subsample(rng, Some(given), out);
+        }
         let w_star = true_weights(self.setup.dim());
         let (mut w, mut total) = (w_star.clone(), vec![0.0; w_star.len()]);
         let mut relabel = Relabel::new(&self.setup);
         for (i, slot) in (1..=self.generations).zip(out.iter_mut()) {
-            let rhs = relabel.batch(rng, self.setup.sigma(), &given.x, &given.gram, &w);
+            let rhs = relabel.batch(rng, self.setup.sigma_at(i), &given.x, &given.gram, &w);
             if self.regime == Regime::Replace {
                 w.copy_from_slice(rhs);
             } else {
-                // A_i = i X^T X and b_i = b_{i-1} + X^T y_i, so w_i = (X^T X)^{-1} b_i / i.
+                // A_i = i (X^T X + kappa I) and b_i = b_{i-1} + X^T y_i, so
+                // w_i = (X^T X + kappa I)^{-1} b_i / i.
                 total.iter_mut().zip(rhs).for_each(|(t, r)| *t += r);
                 w.iter_mut().zip(&total).for_each(|(w, t)| *w = t / i as f64);
             }
-            given.factor.solve(&mut w);
+            given.fit.solve(&mut w);
             *slot = self.test_error(&w, &w_star);
         }
         Ok(())
@@ -352,15 +473,18 @@ impl LinearChain {
     /// Any schedule on the reused design, literally: every batch's copies are
     /// relabellings of `X` by the batch's source model, and generation `n`
     /// solves the weighted normal equations `X^T X w_n = sum_b a_{n,b} X^T ybar_b`,
-    /// with `ybar_b` the mean label vector of batch `b`'s copies. Costs
+    /// with `ybar_b` the mean label vector of batch `b`'s copies (`X^T X +
+    /// kappa I` on the left with a ridge penalty). Costs
     /// `O(batches x d)` per generation beyond the draws.
     fn run_scheduled(&self, rng: &mut Stream, given: &GivenDesign, plan: &Plan, out: &mut [f64]) -> Result<()> {
-        let (d, sigma) = (self.setup.dim(), self.setup.sigma());
+        let d = self.setup.dim();
         let w_star = true_weights(d);
         let mut relabel = Relabel::new(&self.setup);
         let mut models: Vec<Vec<f64>> = vec![w_star.clone()];
         let mut batch_rhs: Vec<Vec<f64>> = Vec::with_capacity(plan.batches.len());
-        for ((range, weights), slot) in plan.created.iter().zip(&plan.weights).zip(out.iter_mut()) {
+        let steps = plan.created.iter().zip(&plan.weights).zip(out.iter_mut());
+        for (((range, weights), slot), generation) in steps.zip(1..) {
+            let sigma = self.setup.sigma_at(generation);
             for batch in &plan.batches[range.clone()] {
                 let mut mean = vec![0.0; d];
                 for _ in 0..batch.copies {
@@ -373,7 +497,7 @@ impl LinearChain {
             for &(b, a) in weights {
                 w.iter_mut().zip(&batch_rhs[b]).for_each(|(w, r)| *w += a * r);
             }
-            given.factor.solve(&mut w);
+            given.fit.solve(&mut w);
             *slot = self.test_error(&w, &w_star);
             models.push(w);
         }
@@ -381,26 +505,100 @@ impl LinearChain {
     }
 
     fn run_fresh(&self, rng: &mut Stream, out: &mut [f64]) -> Result<()> {
+        if self.regime == Regime::AccumulateSubsample {
+            return self.run_subsample(rng, None, out);
+        }
         let d = self.setup.dim();
         let w_star = true_weights(d);
         let (mut w, mut total) = (w_star.clone(), vec![0.0; d]);
         let mut relabel = Relabel::new(&self.setup);
         let mut gram_total = DMatrix::zeros(d, d);
-        for slot in out.iter_mut().take(self.generations as usize) {
+        let kappa = self.setup.kappa();
+        for (i, slot) in (1..=self.generations).zip(out.iter_mut()) {
             let x = DesignMatrix::draw(rng, self.setup.samples(), &self.sqrt_eigenvalues);
             let gram = x.gram();
-            let rhs = relabel.batch(rng, self.setup.sigma(), &x, &gram, &w);
+            let rhs = relabel.batch(rng, self.setup.sigma_at(i), &x, &gram, &w);
             // check_design admits only replace and accumulate here.
             let factor = if self.regime == Regime::Replace {
                 w.copy_from_slice(rhs);
-                Factor::new(gram)?
+                Factor::new(plus_identity(gram, kappa))?
             } else {
                 gram_total += &gram;
                 total.iter_mut().zip(rhs).for_each(|(t, r)| *t += r);
                 w.copy_from_slice(&total);
-                Factor::new(gram_total.clone())?
+                Factor::new(plus_identity(gram_total.clone(), i as f64 * kappa))?
             };
             factor.solve(&mut w);
+            *slot = self.test_error(&w, &w_star);
+        }
+        Ok(())
+    }
+}
+
+/// The pool of accumulate-subsample: every row created so far, and a
+/// permutation of their indices whose first `T` entries are the newest subset.
+struct Pool {
+    dim: usize,
+    /// Row `r` is `rows[r d..(r + 1) d]`.
+    rows: Vec<f64>,
+    labels: Vec<f64>,
+    order: Vec<usize>,
+}
+
+impl Pool {
+    /// Adds a batch: the design `x` labelled by `w` plus `noise`.
+    fn add(&mut self, x: &DesignMatrix, w: &[f64], noise: &[f64]) {
+        for (r, e) in noise.iter().enumerate() {
+            let start = self.rows.len();
+            x.row_into(r, &mut self.rows);
+            self.labels.push(dot(&self.rows[start..], w) + e);
+            self.order.push(self.labels.len() - 1);
+        }
+    }
+
+    /// Draws `t` rows uniformly without replacement (a partial Fisher-Yates
+    /// shuffle of `order`) and returns their normal equations `(X_S^T X_S, X_S^T y_S)`.
+    fn subsample(&mut self, rng: &mut Stream, t: usize) -> (DMatrix<f64>, Vec<f64>) {
+        let (d, size) = (self.dim, self.order.len());
+        let (mut gram, mut rhs) = (DMatrix::zeros(d, d), vec![0.0; d]);
+        for i in 0..t {
+            self.order.swap(i, rng.random_range(i..size));
+            let r = self.order[i];
+            let x = &self.rows[r * d..(r + 1) * d];
+            for (k, &xk) in x.iter().enumerate() {
+                rhs[k] += xk * self.labels[r];
+                gram.column_mut(k).iter_mut().zip(x).for_each(|(g, xj)| *g += xj * xk);
+            }
+        }
+        (gram, rhs)
+    }
+}
+
+impl LinearChain {
+    /// Accumulate-subsample, literally: batch `k` (the given design, or a fresh
+    /// one) is labelled by model `k - 1` and joins the pool; generation `k`
+    /// fits the `T` rows drawn without replacement from the pool's `k T`.
+    fn run_subsample(&self, rng: &mut Stream, given: Option<&GivenDesign>, out: &mut [f64]) -> Result<()> {
+        let (d, t) = (self.setup.dim(), self.setup.samples());
+        let w_star = true_weights(d);
+        let mut w = w_star.clone();
+        let n = self.generations as usize;
+        let mut pool = Pool { dim: d, rows: Vec::with_capacity(n * t * d), labels: Vec::new(), order: Vec::new() };
+        let mut noise = vec![0.0; t];
+        for (k, slot) in (1..=self.generations).zip(out.iter_mut()) {
+            let drawn;
+            let x = match given {
+                Some(g) => &g.x,
+                None => {
+                    drawn = DesignMatrix::draw(rng, t, &self.sqrt_eigenvalues);
+                    &drawn
+                }
+            };
+            fill_normal(rng, self.setup.sigma_at(k), &mut noise);
+            pool.add(x, &w, &noise);
+            let (gram, mut rhs) = pool.subsample(rng, t);
+            Factor::new(plus_identity(gram, self.setup.kappa()))?.solve(&mut rhs);
+            w = rhs;
             *slot = self.test_error(&w, &w_star);
         }
         Ok(())

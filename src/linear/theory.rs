@@ -15,6 +15,11 @@
 //! | `linear-window` | `base * ` the recursion's factor, growing like `n (2/(K+1))^2` | [`window_slope`] |
 //! | `linear-replace-growing` | `base * H_n`, the harmonic number | [`replace_growing_factor`] |
 //! | `linear-fresh-real` | `base * (v* + (1 - v*) P^{2(n-1)})`, `v* = (1 - 2P + 2P^2)/(1 - P^2)` | [`fresh_real_factor`] |
+//! | `linear-accumulate-subsample` | asymptotically (`T -> infinity`) `base * (3 H_2(n) - 2) -> base (pi^2/2 - 2)`; exact for the constant design | [`subsample_factors`], [`subsample_location_factors`] |
+//! | `linear-ridge` | bias + variance for one given design, any schedule | [`crate::linear::ridge::RidgeTheory`] |
+//!
+//! With a noise level per generation (`sigma_g`), `sigma^2 * factor` becomes
+//! `sum_b c_{n,b}^2 sigma_b^2` ([`noise_factors`]).
 //!
 //! All hold for any `Sigma` shared by training rows and test points. Proofs:
 //! `proofs/<id>.md`; checks: `collapse verify <id>`.
@@ -23,6 +28,23 @@ use super::schedule::Plan;
 use super::{Design, LinearSetup, Regime};
 use crate::error::{Error, Result};
 use serde::Serialize;
+
+/// A closed-form curve with the theorem it comes from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Curve {
+    /// The theorem id.
+    pub theorem: &'static str,
+    /// The expected test error at generations `1..`.
+    pub values: Vec<f64>,
+    /// Whether the curve is only a large-`T` limit (not exact at this `T`).
+    pub asymptotic: bool,
+}
+
+impl Curve {
+    fn exact(theorem: &'static str, values: Vec<f64>) -> Self {
+        Curve { theorem, values, asymptotic: false }
+    }
+}
 
 /// `sum_{i=1}^n 1/i^2`, summed from the smallest term up for accuracy.
 pub fn harmonic2(n: u64) -> f64 {
@@ -64,11 +86,11 @@ pub fn check_design(regime: &Regime, design: Design) -> Result<()> {
 /// Expected test errors averaged over Gaussian designs: a setup with
 /// `T >= d + 2`, the condition for `E[(X^T X)^{-1}] = Sigma^{-1} / (T - d - 1)`
 /// to be finite.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LinearTheory {
     dim: f64,
     samples: f64,
-    sigma: f64,
+    setup: LinearSetup,
 }
 
 impl LinearTheory {
@@ -86,13 +108,18 @@ impl LinearTheory {
                 ),
             ));
         }
-        Ok(LinearTheory { dim: d as f64, samples: t as f64, sigma: setup.sigma() })
+        Ok(LinearTheory { dim: d as f64, samples: t as f64, setup: setup.clone() })
+    }
+
+    /// `d / (T - d - 1) = E tr(Sigma (X^T X)^{-1})` over Gaussian designs.
+    pub fn trace(&self) -> f64 {
+        self.dim / (self.samples - self.dim - 1.0)
     }
 
     /// `base = sigma^2 d / (T - d - 1)`: the expected test error of one OLS fit
     /// on `T` real samples (generation 1 of every regime).
     pub fn base(&self) -> f64 {
-        self.sigma * self.sigma * self.dim / (self.samples - self.dim - 1.0)
+        self.setup.sigma().powi(2) * self.trace()
     }
 
     /// **linear-replace.** `E[test error at generation n] = n * base`, for a
@@ -160,21 +187,64 @@ impl LinearTheory {
         (1..=n).rev().map(|i| self.fresh_increment(i)).sum()
     }
 
-    /// The term `i` of [`LinearTheory::accumulate_fresh`]: `sigma^2 d / (i (i T - d - 1))`.
+    /// The term `i` of [`LinearTheory::accumulate_fresh`]: `sigma_i^2 d / (i (i T - d - 1))`
+    /// (batch `i`'s noise level).
     fn fresh_increment(&self, i: u64) -> f64 {
-        let i = i as f64;
-        self.sigma * self.sigma * self.dim / (i * (i * self.samples - self.dim - 1.0))
+        let (sigma, i) = (self.setup.sigma_at(i), i as f64);
+        sigma * sigma * self.dim / (i * (i * self.samples - self.dim - 1.0))
     }
 
     /// Generations `1..=generations` of the expected test error under a
-    /// schedule and design: `base` times [`factor_curve`] on the reused design,
-    /// [`LinearTheory::replace`] or [`LinearTheory::accumulate_fresh`] on a fresh one.
-    pub fn curve(&self, regime: &Regime, design: Design, generations: u64) -> Result<Vec<f64>> {
+    /// schedule and design: `d / (T - d - 1)` times [`noise_factors`] (on a
+    /// fresh design only replace, with the same value, and
+    /// [`LinearTheory::accumulate_fresh`]). Least squares only: with a ridge
+    /// penalty the expectation over designs has no closed form.
+    pub fn curve(&self, regime: &Regime, design: Design, generations: u64) -> Result<Curve> {
         check_design(regime, design)?;
+        require_least_squares(&self.setup)?;
+        let id = theorem_id(regime, design);
         Ok(match (regime, design) {
-            (Regime::Accumulate, Design::Fresh) => running_sum((1..=generations).map(|i| self.fresh_increment(i))),
-            _ => factor_curve(regime, generations).into_iter().map(|f| self.base() * f).collect(),
+            (Regime::Accumulate, Design::Fresh) => {
+                Curve::exact(id, running_sum((1..=generations).map(|i| self.fresh_increment(i))))
+            }
+            _ => scaled(id, regime, self.trace(), noise_factors(regime, &self.setup, generations)?),
         })
+    }
+}
+
+/// `trace * factors`, asymptotic for accumulate-subsample.
+fn scaled(theorem: &'static str, regime: &Regime, trace: f64, factors: Vec<f64>) -> Curve {
+    let values = factors.into_iter().map(|f| trace * f).collect();
+    Curve { theorem, values, asymptotic: *regime == Regime::AccumulateSubsample }
+}
+
+fn require_least_squares(setup: &LinearSetup) -> Result<()> {
+    if setup.ridge() > 0.0 {
+        return Err(Error::invalid(
+            "ridge",
+            setup.ridge(),
+            "with a ridge penalty the expected test error has a closed form only for one given design \
+             (linear-ridge: add --fixed-design SEED)",
+        ));
+    }
+    Ok(())
+}
+
+/// `sum_b c_{n,b}^2 sigma_b^2` for generations `1..=generations` (reused
+/// design): `sigma^2` times [`factor_curve`] with one noise level, the general
+/// recursion [`schedule_factors`] with one level per generation. The
+/// accumulate-subsample reference (asymptotic) assumes one level.
+pub fn noise_factors(regime: &Regime, setup: &LinearSetup, generations: u64) -> Result<Vec<f64>> {
+    if let Some(sigma) = setup.constant_sigma() {
+        return Ok(factor_curve(regime, generations).into_iter().map(|f| sigma * sigma * f).collect());
+    }
+    match regime.plan(generations) {
+        Some(plan) => Ok(schedule_factors(&plan, |g| setup.sigma_at(g).powi(2))),
+        None => Err(Error::invalid(
+            "sigma",
+            setup.describe(),
+            format!("the {regime} reference assumes one noise level for every generation"),
+        )),
     }
 }
 
@@ -195,35 +265,39 @@ fn running_sum(terms: impl Iterator<Item = f64>) -> Vec<f64> {
 ///                                   = sigma^2 tr(Sigma (X^T X)^{-1}) * sum 1/i^2  (accumulate)
 /// ```
 /// Needs only `T >= d`. Proof: `proofs/linear-conditional.md`.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConditionalTheory {
     trace: f64,
-    sigma: f64,
+    setup: LinearSetup,
 }
 
 impl ConditionalTheory {
     /// From `tr(Sigma (X^T X)^{-1})` of the given design (see
-    /// [`crate::linear::sim::GivenDesign::trace_sigma_gram_inverse`]) and `sigma`.
-    pub fn new(trace: f64, sigma: f64) -> Self {
-        ConditionalTheory { trace, sigma }
+    /// [`crate::linear::sim::GivenDesign::trace_sigma_gram_inverse`]) and the
+    /// setup (its noise levels).
+    pub fn new(trace: f64, setup: &LinearSetup) -> Self {
+        ConditionalTheory { trace, setup: setup.clone() }
     }
 
     /// `sigma^2 tr(Sigma (X^T X)^{-1})`: the conditional error of generation 1.
     pub fn base(&self) -> f64 {
-        self.sigma * self.sigma * self.trace
+        self.setup.sigma().powi(2) * self.trace
     }
 
     /// The conditional expected test error at generations `1..=generations`:
-    /// `base` times [`factor_curve`].
-    pub fn curve(&self, regime: &Regime, generations: u64) -> Vec<f64> {
-        factor_curve(regime, generations).into_iter().map(|f| self.base() * f).collect()
+    /// `tr(Sigma (X^T X)^{-1})` times [`noise_factors`] (least squares only).
+    pub fn curve(&self, regime: &Regime, generations: u64) -> Result<Curve> {
+        require_least_squares(&self.setup)?;
+        let factors = noise_factors(regime, &self.setup, generations)?;
+        Ok(scaled(conditional_theorem_id(regime), regime, self.trace, factors))
     }
 }
 
 /// The factor that multiplies the first generation's error at generations
 /// `1..=generations` (reused design, one noise level): `n` for replace,
 /// `sum 1/i^2` for accumulate, and each schedule's closed form, or the general
-/// recursion [`schedule_factors`] where no closed form is known.
+/// recursion [`schedule_factors`] where no closed form is known; for
+/// accumulate-subsample the asymptotic (`T -> infinity`) [`subsample_factors`].
 pub fn factor_curve(regime: &Regime, generations: u64) -> Vec<f64> {
     let each = |f: &dyn Fn(u64) -> f64| (1..=generations).map(f).collect();
     match regime {
@@ -232,7 +306,10 @@ pub fn factor_curve(regime: &Regime, generations: u64) -> Vec<f64> {
         Regime::Mix(lambda) => each(&|n| mix_factor(*lambda, n)),
         Regime::ReplaceGrowing => running_sum((1..=generations).map(|i| 1.0 / i as f64)),
         Regime::FreshReal(p) => each(&|n| fresh_real_factor(*p, n)),
-        Regime::Window(_) | Regime::Custom(_) => schedule_factors(&regime.plan(generations), |_| 1.0),
+        Regime::AccumulateSubsample => subsample_factors(generations),
+        Regime::Window(_) | Regime::Custom(_) => {
+            schedule_factors(&regime.plan(generations).expect("fixed weights"), |_| 1.0)
+        }
     }
 }
 
@@ -254,6 +331,7 @@ pub fn limit_factor(regime: &Regime) -> Limit {
         Regime::Accumulate => Limit::Finite(std::f64::consts::PI.powi(2) / 6.0),
         Regime::Mix(lambda) if *lambda > 0.0 => Limit::Finite(1.0 + (1.0 - lambda).powi(2) / (lambda * (2.0 - lambda))),
         Regime::FreshReal(p) => Limit::Finite(fresh_real_stationary(*p)),
+        Regime::AccumulateSubsample => Limit::Finite(SUBSAMPLE_LIMIT),
         Regime::Custom(_) => Limit::Unknown,
         Regime::Replace | Regime::Mix(_) | Regime::Window(_) | Regime::ReplaceGrowing => Limit::Unbounded,
     }
@@ -346,21 +424,122 @@ fn fresh_real_stationary(p: f64) -> f64 {
 /// Computed literally from the recursion, in `O(generations x batches)` memory.
 /// Proof: `proofs/linear-schedule.md`.
 pub fn schedule_factors(plan: &Plan, noise: impl Fn(u64) -> f64) -> Vec<f64> {
+    contracted_schedule(plan, 1.0, noise).variance
+}
+
+/// The two recursions of a schedule with a contraction factor `a` (one
+/// eigendirection of ridge regression, `a = s / (s + kappa)`; `a = 1` is least
+/// squares): per generation `n = 1..`,
+///
+/// ```text
+/// mean:      mu_0 = 1,  mu_n = a sum_b a_{n,b} mu_{s(b)}
+/// variance:  c_0 = 0,   c_n = sum_b a_{n,b} (a c_{s(b)} + e_b),   sum_b c_{n,b}^2 noise(g_b) / copies_b
+/// ```
+/// Proofs: `proofs/linear-schedule.md` (`a = 1`), `proofs/linear-ridge.md`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Contracted {
+    /// `mu_n`: the truth's surviving share of the fit, generations `1..`.
+    pub mean: Vec<f64>,
+    /// `sum_b c_{n,b}^2 noise(g_b) / copies_b`, generations `1..`.
+    pub variance: Vec<f64>,
+}
+
+/// Evaluates [`Contracted`] for a plan, a contraction `a` and the relative
+/// noise variance `noise(g)` of the batches created at generation `g`.
+pub fn contracted_schedule(plan: &Plan, a: f64, noise: impl Fn(u64) -> f64) -> Contracted {
     let mut variance = Vec::with_capacity(plan.batches.len());
     for (g, range) in (1..).zip(&plan.created) {
         variance.extend(range.clone().map(|b| noise(g) / plan.batches[b].copies as f64));
     }
-    let mut models: Vec<Vec<f64>> = vec![Vec::new()]; // c_0 = 0
-    let mut factors = Vec::with_capacity(plan.weights.len());
+    let mut models: Vec<(f64, Vec<f64>)> = vec![(1.0, Vec::new())]; // mu_0 = 1, c_0 = 0
+    let mut out = Contracted { mean: Vec::new(), variance: Vec::new() };
     for (range, weights) in plan.created.iter().zip(&plan.weights) {
-        let mut c = vec![0.0; range.end];
-        for &(b, a) in weights {
-            let source = &models[plan.batches[b].source as usize];
-            c.iter_mut().zip(source).for_each(|(c, s)| *c += a * s);
-            c[b] += a;
+        let (mut mu, mut c) = (0.0, vec![0.0; range.end]);
+        for &(b, w) in weights {
+            let (source_mu, source_c) = &models[plan.batches[b].source as usize];
+            mu += w * a * source_mu;
+            c.iter_mut().zip(source_c).for_each(|(c, s)| *c += w * a * s);
+            c[b] += w;
         }
-        factors.push(c.iter().zip(&variance).map(|(c, v)| c * c * v).sum());
-        models.push(c);
+        out.mean.push(mu);
+        out.variance.push(c.iter().zip(&variance).map(|(c, v)| c * c * v).sum());
+        models.push((mu, c));
     }
-    factors
+    out
+}
+
+/// The limit of [`subsample_factors`]: `pi^2/2 - 2 = 2.9348...`.
+pub const SUBSAMPLE_LIMIT: f64 = std::f64::consts::PI * std::f64::consts::PI / 2.0 - 2.0;
+
+/// **linear-accumulate-subsample.** Asymptotic in `T`. Generation `n` fits `T` rows
+/// drawn without replacement from the `n T` rows of batches `1..n`. As
+/// `T -> infinity` the normalised error follows
+/// `theta_n = (1/n) sum_{i<n} theta_i + xi_n` with `Var xi_n = 1`,
+/// `Cov(xi_k, xi_l) = 1/max(k, l)`, so `theta_n = sum_{j<n} xi_j/(j+1) + xi_n` and
+///
+/// ```text
+/// E[test error at n] / base -> v_n = 3 H_2(n) - 2 = 3 sum_{i<=n} 1/i^2 - 2  ->  pi^2/2 - 2 = 2.9348...
+/// ```
+/// (accumulate without subsampling: `H_2(n) -> pi^2/6`). Asymptotic in `T`
+/// only: at finite `T` the simulation differs, and at `T = 1` the error grows
+/// like `H_n` without bound (`collapse simulate` prints the gap). Source:
+/// Kazdan et al. (2024); the closed form is derived for this project.
+/// Proof: `proofs/linear-accumulate-subsample.md`.
+///
+/// ```
+/// use model_collapse::linear::theory::subsample_factors;
+/// assert!((subsample_factors(2)[1] - 1.75).abs() < 1e-15);
+/// ```
+pub fn subsample_factors(generations: u64) -> Vec<f64> {
+    let h2 = running_sum((1..=generations).map(|i| 1.0 / (i as f64 * i as f64)));
+    h2.into_iter().map(|h| 3.0 * h - 2.0).collect()
+}
+
+/// **linear-accumulate-subsample.** Exact for the constant design: with every row
+/// `x = 1` (`d = 1`, the location model: each fit is the mean of its `T`
+/// labels), `g_kl = E[theta_k theta_l] / sigma^2` obeys, exactly for every `T`,
+///
+/// ```text
+/// g_11 = 1/T,   g_kl = (1/k) sum_{i<k} g_il + H_l/(k T)   (k > l)
+/// g_kk = [ (p1 - p2)(T sum_{i<k} g_ii + k T) + p2 (T^2 sum_{i,j<k} g_ij + 2 T sum_{i<k} H_i + k T) ] / T^2
+/// ```
+/// with `p1 = 1/k`, `p2 = (T - 1)/(k (k T - 1))` the inclusion probabilities of
+/// sampling without replacement. Returns `T g_nn` (the error over its
+/// generation-1 value `sigma^2 / T`) for `n = 1..`; it tends to
+/// [`subsample_factors`] as `T -> infinity`. `O(generations)` memory,
+/// `O(generations^2)` time. Proof: `proofs/linear-accumulate-subsample.md`.
+///
+/// ```
+/// use model_collapse::linear::theory::subsample_location_factors;
+/// // T = 1: the pool (w*+e1, w*+e1+e2) gives E theta_2^2 = 3/2.
+/// assert!((subsample_location_factors(1, 2)[1] - 1.5).abs() < 1e-15);
+/// ```
+pub fn subsample_location_factors(samples: usize, generations: u64) -> Vec<f64> {
+    let t = samples as f64;
+    let n = generations as usize;
+    // column[l] = sum_{i<k} g_il for the current k; harmonic[l] = H_l.
+    let (mut column, mut harmonic) = (vec![0.0; n + 1], vec![0.0; n + 1]);
+    let (mut diagonal, mut total, mut harmonic_sum) = (0.0, 0.0, 0.0); // sums over i, j < k
+    let mut out = Vec::with_capacity(n);
+    for k in 1..=n {
+        let kf = k as f64;
+        harmonic[k] = harmonic[k - 1] + 1.0 / kf;
+        let row: Vec<f64> = (1..k).map(|l| column[l] / kf + harmonic[l] / (kf * t)).collect();
+        let g_kk = if k == 1 {
+            1.0 / t
+        } else {
+            let p1 = 1.0 / kf;
+            let p2 = if samples == 1 { 0.0 } else { (t - 1.0) / (kf * (kf * t - 1.0)) };
+            ((p1 - p2) * (t * diagonal + kf * t) + p2 * (t * t * total + 2.0 * t * harmonic_sum + kf * t)) / (t * t)
+        };
+        for (l, g) in (1..k).zip(&row) {
+            column[l] += g;
+        }
+        column[k] = row.iter().sum::<f64>() + g_kk;
+        total += 2.0 * row.iter().sum::<f64>() + g_kk;
+        diagonal += g_kk;
+        harmonic_sum += harmonic[k];
+        out.push(t * g_kk);
+    }
+    out
 }

@@ -1,0 +1,98 @@
+//! Ridge regression in the feedback loop, for one given design.
+
+use super::sim::true_weights;
+use super::theory::{Curve, contracted_schedule};
+use super::{LinearSetup, Regime};
+use crate::error::{Error, Result};
+use nalgebra::{DMatrix, DVector, SymmetricEigen};
+
+/// **linear-ridge.** Every generation fits ridge regression with penalty
+/// `lambda` on the mean squared error, `(X^T X + kappa I) w_n = sum_b a_{n,b} X^T ybar_b`
+/// with `kappa = T lambda`, on one given design `X` (any rank). In the
+/// eigenbasis `X^T X = V diag(s_j) V^T` each direction is a scalar recursion with
+/// contraction `a_j = s_j / (s_j + kappa)` ([`contracted_schedule`]: the truth's
+/// surviving share `mu_n(a_j)` and the noise coefficients `c_n(a_j)`), so
+///
+/// ```text
+/// E[test error at n | X] = beta_n^T Sigma beta_n                                        (bias)
+///                        + sum_j (V^T Sigma V)_jj s_j/(s_j + kappa)^2 sum_b c_{n,b}(a_j)^2 sigma_b^2/copies_b   (variance)
+/// beta_n = V diag(mu_n(a_j) - 1) V^T w*
+/// ```
+/// Replace: `mu_n = a^n`, variance factor `sum_{m<n} a^{2m}`, bounded for
+/// `lambda > 0` while the bias tends to `||w*||^2_Sigma`. Accumulate:
+/// `mu_n = prod_{i<=n} (i - 1 + a)/i`. At `lambda = 0` this is least squares
+/// (`linear-conditional`, `linear-schedule`). Over random designs there is no
+/// closed form. Source: ridge in the loop of Dohmatob, Feng and Kempe (2024);
+/// the schedule-general recursion is derived for this project.
+/// Proof: `proofs/linear-ridge.md`.
+///
+/// ```
+/// use model_collapse::linear::{LinearSetup, Regime, Spectrum, ridge::RidgeTheory};
+/// use nalgebra::DMatrix;
+/// // d = 1, X = (1, 1)^T, lambda = 1 (kappa = 2, a = 1/2), w* = 1, sigma = 1.
+/// let setup = LinearSetup::new(1, 2, 1.0, Spectrum::Identity).unwrap().with_ridge(1.0).unwrap();
+/// let theory = RidgeTheory::new(&DMatrix::from_element(1, 1, 2.0), &setup);
+/// let replace = theory.curve(&Regime::Replace, 2).unwrap().values;
+/// assert!((replace[1] - 23.0 / 32.0).abs() < 1e-15); // bias 9/16, variance 5/32
+/// ```
+#[derive(Debug, Clone)]
+pub struct RidgeTheory {
+    setup: LinearSetup,
+    /// Eigenvalues `s_j` of `X^T X`.
+    gram_eigenvalues: Vec<f64>,
+    /// Eigenvectors `V`, column `j` for `s_j`.
+    basis: DMatrix<f64>,
+    /// `V^T w*`.
+    truth: DVector<f64>,
+    /// `(V^T Sigma V)_jj`.
+    sigma_tilde: Vec<f64>,
+    /// The eigenvalues of `Sigma` (diagonal).
+    eigenvalues: Vec<f64>,
+}
+
+impl RidgeTheory {
+    /// From the Gram matrix `X^T X` of the given design and the setup (its
+    /// penalty, noise levels and spectrum).
+    pub fn new(gram: &DMatrix<f64>, setup: &LinearSetup) -> Self {
+        let eigen = SymmetricEigen::new(gram.clone());
+        let eigenvalues = setup.spectrum().eigenvalues(setup.dim());
+        let basis = eigen.eigenvectors;
+        let truth = basis.tr_mul(&DVector::from_vec(true_weights(setup.dim())));
+        let sigma_tilde = basis
+            .column_iter()
+            .map(|v| v.iter().zip(&eigenvalues).map(|(v, l)| v * v * l).sum())
+            .collect();
+        // Rounding can leave an eigenvalue of a PSD matrix slightly negative.
+        let gram_eigenvalues = eigen.eigenvalues.iter().map(|s| s.max(0.0)).collect();
+        RidgeTheory { setup: setup.clone(), gram_eigenvalues, basis, truth, sigma_tilde, eigenvalues }
+    }
+
+    /// The expected test error (bias plus variance) at generations `1..=generations`.
+    pub fn curve(&self, regime: &Regime, generations: u64) -> Result<Curve> {
+        let (bias, variance) = self.bias_variance(regime, generations)?;
+        let values = bias.iter().zip(&variance).map(|(b, v)| b + v).collect();
+        Ok(Curve { theorem: "linear-ridge", values, asymptotic: false })
+    }
+
+    /// The bias and the variance parts of [`RidgeTheory::curve`], per generation.
+    pub fn bias_variance(&self, regime: &Regime, generations: u64) -> Result<(Vec<f64>, Vec<f64>)> {
+        let plan = regime.plan(generations).ok_or_else(|| {
+            Error::invalid("regime", regime, "ridge has a closed form only for schedules with fixed weights")
+        })?;
+        let kappa = self.setup.kappa();
+        let n = generations as usize;
+        let (mut shares, mut variance) = (DMatrix::zeros(self.truth.len(), n), vec![0.0; n]);
+        for (j, &s) in self.gram_eigenvalues.iter().enumerate() {
+            let a = if s + kappa > 0.0 { s / (s + kappa) } else { 0.0 };
+            let gain = if s > 0.0 { s / ((s + kappa) * (s + kappa)) } else { 0.0 };
+            let parts = contracted_schedule(&plan, a, |g| self.setup.sigma_at(g).powi(2));
+            for (g, (mu, v)) in parts.mean.iter().zip(&parts.variance).enumerate() {
+                shares[(j, g)] = (mu - 1.0) * self.truth[j];
+                variance[g] += self.sigma_tilde[j] * gain * v;
+            }
+        }
+        let beta = &self.basis * shares; // column g: beta_{g+1} = V diag(mu - 1) V^T w*
+        let bias = beta.column_iter().map(|b| b.iter().zip(&self.eigenvalues).map(|(b, l)| l * b * b).sum()).collect();
+        Ok((bias, variance))
+    }
+}
