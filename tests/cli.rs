@@ -224,3 +224,80 @@ fn overparam_theory_simulate_and_errors() {
     rejects(&["theory", "overparam", "--dim", "10", "--samples", "10"], &["--samples", "10", "1 <= T0 < d = 10"]);
     rejects(&["simulate", "overparam", "--generations", "0"], &["--generations", "0", "at least 1"]);
 }
+
+#[test]
+fn toml_schedule_files_read_like_csv_and_errors_name_the_line() {
+    let toml = custom_file("acc.toml", "# accumulate\nweights = [\n  [1],\n  [1, 1],\n  [2, 2, 2],\n]\n");
+    let csv = custom_file("acc3.csv", "1\n1,1\n2,2,2\n");
+    let run = |path: &std::path::Path| {
+        let regime = format!("custom:{}", path.display());
+        collapse(&["theory", "linear", "--regime", &regime, "--generations", "3", "--format", "csv"]).stdout
+    };
+    assert_eq!(run(&toml), run(&csv));
+    let cases = [
+        ("neg.toml", "weights = [\n  [1],\n  [0.5, -0.5],\n]\n", "line 3 (generation 2): the weight on batch 2 is -0.5"),
+        ("zero.toml", "weights = [[1],\n [0, 0]]\n", "line 2 (generation 2): all weights are zero"),
+        ("future.toml", "weights = [[1], [1, 1, 1]]\n", "a weight on batch 3 is on a future generation"),
+        ("short.toml", "weights = [[1], [1]]\n", "1 weights, but generation 2 needs 2"),
+        ("syntax.toml", "weights = [[1],\n [1, x]]\n", "line 2"),
+        ("key.toml", "weight = [[1]]\n", "weights"),
+    ];
+    for (name, text, reason) in cases {
+        let regime = format!("custom:{}", custom_file(name, text).display());
+        rejects(&["theory", "linear", "--regime", &regime, "--generations", "2"], &["--regime", reason]);
+    }
+}
+
+#[test]
+fn per_generation_noise_and_its_errors() {
+    let out = collapse(&with(THEORY, &["--dim", "1", "--samples", "4", "--sigma", "1,2", "--generations", "3", "--format", "csv"]));
+    assert!(out.status.success(), "{}", stderr(&out));
+    // Replace: base d/(T-d-1) = 1/2 times sum of sigma_g^2 = 1, 1 + 4, 1 + 4 + 4.
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), "generation,expected_test_error\n1,0.5\n2,2.5\n3,4.5\n");
+    rejects(&with(THEORY, &["--sigma", "1,-2"]), &["--sigma", "1,-2", "generation 2", ">= 0"]);
+    rejects(&with(THEORY, &["--sigma", "1,,2"]), &["--sigma", "is not a number"]);
+}
+
+#[test]
+fn ridge_needs_a_given_design_for_its_closed_form() {
+    rejects(&with(THEORY, &["--ridge", "0.5"]), &["--ridge", "0.5", "--fixed-design"]);
+    rejects(&with(THEORY, &["--ridge=-1", "--fixed-design", "3"]), &["--ridge", "-1", ">= 0"]);
+    let out = collapse(&with(THEORY, &["--ridge", "0.5", "--fixed-design", "3", "--generations", "3", "--format", "json"]));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["theorem"], "linear-ridge");
+    let out = collapse(&with(SIMULATE, &["--ridge", "0.5", "--generations", "2", "--format", "csv"]));
+    assert!(out.status.success() && stderr(&out).contains("no closed form"), "{}", stderr(&out));
+}
+
+#[test]
+fn subsample_is_exact_on_the_constant_design_and_asymptotic_otherwise() {
+    let exact = ["theory", "linear", "--regime", "accumulate-subsample", "--dim", "1", "--samples", "1", "--fixed-design", "ones"];
+    let out = collapse(&with(&exact, &["--generations", "2", "--format", "csv"]));
+    // T = 1: E theta_n^2 = sigma^2 H_n.
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), "generation,expected_test_error\n1,1\n2,1.5\n");
+    let out = collapse(&["simulate", "linear", "--regime", "accumulate-subsample", "--design", "fresh", "--generations", "3", "--replicates", "20", "--format", "json"]);
+    assert!(stderr(&out).contains("asymptotic reference"), "{}", stderr(&out));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(doc["reference"].as_str().unwrap().starts_with("asymptotic"));
+    assert!(doc["rows"][2]["mean_over_theory"].as_f64().unwrap() > 0.0);
+    rejects(&["theory", "linear", "--regime", "replace", "--fixed-design", "ones"], &["--fixed-design", "ones", "--dim 1"]);
+    rejects(&["theory", "linear", "--regime", "replace", "--fixed-design", "x"], &["--fixed-design", "x", "seed"]);
+}
+
+#[test]
+fn downstream_theory_simulate_and_errors() {
+    let args = ["--dim", "2", "--chain-samples", "6", "--chain-sigma", "1", "--samples", "5", "--sigma", "2", "--generations", "2"];
+    let out = collapse(&with(&["theory", "downstream"], &with(&args, &["--format", "csv"])));
+    assert!(out.status.success(), "{}", stderr(&out));
+    // sigma^2 d/(T-d-1) + n sigma0^2 d/(T0-d-1) = 4 + n * 2/3.
+    let rows: Vec<f64> = String::from_utf8(out.stdout).unwrap().lines().skip(1).map(|l| l.split(',').nth(1).unwrap().parse().unwrap()).collect();
+    for (n, v) in rows.iter().enumerate() {
+        assert!((v - (4.0 + n as f64 * 2.0 / 3.0)).abs() < 1e-12, "n = {n}: {v}");
+    }
+    let out = collapse(&with(&["simulate", "downstream", "--replicates", "20", "--format", "json"], &args));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["rows"][0]["generation"], 0);
+    assert_eq!(doc["rows"].as_array().unwrap().len(), 3);
+    rejects(&["theory", "downstream", "--chain-samples", "11"], &["--chain-samples", "11", "T0 >= d + 2 = 12"]);
+    rejects(&["theory", "downstream", "--ridge", "1"], &["--ridge", "1", "--fixed-design"]);
+}

@@ -7,7 +7,9 @@ use model_collapse::mc::MonteCarlo;
 use std::process::Command;
 
 fn run(threads: usize, seed: u64, regime: &Regime, design: Design) -> Vec<(u64, u64, u64)> {
+    // Ridge and per-generation noise on, so every code path they touch is covered.
     let setup = LinearSetup::new(5, 30, 1.0, Spectrum::PowerLaw(1.0)).unwrap();
+    let setup = setup.with_noise_levels(vec![1.0, 0.5]).unwrap().with_ridge(0.1).unwrap();
     let chain = LinearChain::new(&setup, regime.clone(), design, 12).unwrap();
     // 1000 replicates: several blocks, so threads really split the work.
     let mc = MonteCarlo::new(1000, seed, Some(threads)).unwrap();
@@ -23,6 +25,8 @@ fn same_seed_same_bits_for_any_thread_count() {
         (Regime::Accumulate, Design::Fresh),
         (Regime::Mix(0.3), Design::Reused),
         (Regime::ReplaceGrowing, Design::Reused),
+        (Regime::AccumulateSubsample, Design::Reused),
+        (Regime::AccumulateSubsample, Design::Fresh),
     ];
     for (regime, design) in &cases {
         let one = run(1, 42, regime, *design);

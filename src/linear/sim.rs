@@ -420,13 +420,14 @@ impl LinearChain {
         if self.setup.ridge() > 0.0 {
             return RidgeTheory::new(given.gram(), &self.setup).curve(&self.regime, self.generations);
         }
-        if self.regime == Regime::AccumulateSubsample && self.fixed == Some(FixedDesign::Ones) {
-            if let Some(sigma) = self.setup.constant_sigma() {
-                let base = sigma * sigma / self.setup.samples() as f64;
-                let values = subsample_location_factors(self.setup.samples(), self.generations);
-                let values = values.into_iter().map(|f| base * f).collect();
-                return Ok(Curve { theorem: self.regime.theorem_id(), values, asymptotic: false });
-            }
+        if self.regime == Regime::AccumulateSubsample
+            && self.fixed == Some(FixedDesign::Ones)
+            && let Some(sigma) = self.setup.constant_sigma()
+        {
+            let base = sigma * sigma / self.setup.samples() as f64;
+            let values = subsample_location_factors(self.setup.samples(), self.generations);
+            let values = values.into_iter().map(|f| base * f).collect();
+            return Ok(Curve { theorem: self.regime.theorem_id(), values, asymptotic: false });
         }
         let trace = given.trace_sigma_gram_inverse(&self.eigenvalues)?;
         ConditionalTheory::new(trace, &self.setup).curve(&self.regime, self.generations)
@@ -557,21 +558,28 @@ impl Pool {
     }
 
     /// Draws `t` rows uniformly without replacement (a partial Fisher-Yates
-    /// shuffle of `order`) and returns their normal equations `(X_S^T X_S, X_S^T y_S)`.
-    fn subsample(&mut self, rng: &mut Stream, t: usize) -> (DMatrix<f64>, Vec<f64>) {
-        let (d, size) = (self.dim, self.order.len());
-        let (mut gram, mut rhs) = (DMatrix::zeros(d, d), vec![0.0; d]);
+    /// shuffle of `order`), gathers them into `subset` and returns their normal
+    /// equations `(X_S^T X_S, X_S^T y_S)`.
+    fn subsample(&mut self, rng: &mut Stream, subset: &mut Subset) -> (DMatrix<f64>, Vec<f64>) {
+        let (d, size, t) = (self.dim, self.order.len(), subset.labels.len());
         for i in 0..t {
             self.order.swap(i, rng.random_range(i..size));
             let r = self.order[i];
-            let x = &self.rows[r * d..(r + 1) * d];
-            for (k, &xk) in x.iter().enumerate() {
-                rhs[k] += xk * self.labels[r];
-                gram.column_mut(k).iter_mut().zip(x).for_each(|(g, xj)| *g += xj * xk);
+            for (j, x) in self.rows[r * d..(r + 1) * d].iter().enumerate() {
+                subset.x.columns[j * t + i] = *x;
             }
+            subset.labels[i] = self.labels[r];
         }
-        (gram, rhs)
+        let mut rhs = vec![0.0; d];
+        subset.x.transpose_times(&subset.labels, &mut rhs);
+        (subset.x.gram(), rhs)
     }
+}
+
+/// The rows of one subsample, column by column, reused across generations.
+struct Subset {
+    x: DesignMatrix,
+    labels: Vec<f64>,
 }
 
 impl LinearChain {
@@ -585,6 +593,7 @@ impl LinearChain {
         let n = self.generations as usize;
         let mut pool = Pool { dim: d, rows: Vec::with_capacity(n * t * d), labels: Vec::new(), order: Vec::new() };
         let mut noise = vec![0.0; t];
+        let mut subset = Subset { x: DesignMatrix { samples: t, columns: vec![0.0; t * d] }, labels: vec![0.0; t] };
         for (k, slot) in (1..=self.generations).zip(out.iter_mut()) {
             let drawn;
             let x = match given {
@@ -596,7 +605,7 @@ impl LinearChain {
             };
             fill_normal(rng, self.setup.sigma_at(k), &mut noise);
             pool.add(x, &w, &noise);
-            let (gram, mut rhs) = pool.subsample(rng, t);
+            let (gram, mut rhs) = pool.subsample(rng, &mut subset);
             Factor::new(plus_identity(gram, self.setup.kappa()))?.solve(&mut rhs);
             w = rhs;
             *slot = self.test_error(&w, &w_star);
