@@ -6,6 +6,7 @@
 //! parameters in the benchmark ids. Run with `cargo bench --bench w1`.
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use model_collapse::linear::downstream::{DownstreamChain, DownstreamSetup};
 use model_collapse::linear::sim::{LinearChain, fill_normal};
 use model_collapse::linear::{Design, LinearSetup, Regime, Spectrum};
 use model_collapse::mc::{Chain, MonteCarlo, Stream};
@@ -63,5 +64,27 @@ fn w1(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, w1);
+/// The schedules of issue 3 at W1's size (`n = 50`): accumulate-subsample
+/// (pool, subset, refit), ridge under accumulate, and the downstream model.
+fn w1_schedules(c: &mut Criterion) {
+    let (d, t, n) = (10, 100, 50u64);
+    let setup = LinearSetup::new(d, t, 1.0, Spectrum::Identity).unwrap();
+    let mc = MonteCarlo::new(REPLICATES, SEED, None).unwrap();
+    let mut group = c.benchmark_group("w1-schedules");
+    group.sample_size(10);
+    let subsample = LinearChain::new(&setup, Regime::AccumulateSubsample, Design::Reused, n).unwrap();
+    let id = BenchmarkId::new(format!("accumulate-subsample/d{d}-T{t}-R{REPLICATES}"), format!("n{n}"));
+    group.bench_function(id, |b| b.iter(|| black_box(mc.run(&subsample).unwrap())));
+    let ridge_setup = setup.clone().with_ridge(0.1).unwrap();
+    let ridge = LinearChain::new(&ridge_setup, Regime::Accumulate, Design::Reused, n).unwrap();
+    let id = BenchmarkId::new(format!("accumulate-ridge0.1/d{d}-T{t}-R{REPLICATES}"), format!("n{n}"));
+    group.bench_function(id, |b| b.iter(|| black_box(mc.run(&ridge).unwrap())));
+    let down = DownstreamSetup::new(d, t, 1.0, t, 1.0, 0.1, Spectrum::Identity, n).unwrap();
+    let downstream = DownstreamChain::new(&down);
+    let id = BenchmarkId::new(format!("downstream-ridge0.1/d{d}-T{t}-R{REPLICATES}"), format!("n{n}"));
+    group.bench_function(id, |b| b.iter(|| black_box(mc.run(&downstream).unwrap())));
+    group.finish();
+}
+
+criterion_group!(benches, w1, w1_schedules);
 criterion_main!(benches);

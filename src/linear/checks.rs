@@ -355,13 +355,15 @@ pub fn checks() -> Vec<Check> {
         (Case::new(1, 3, 1.0, AccumulateSubsample, Reused, 20).fixed(ones).at(&[20]), Reference::Other(Accumulate)),
         (Case::new(5, 20, 1.0, Replace, Reused, 10).ridge(0.5).given(17).at(&[10]), Reference::LeastSquares),
     ];
-    let downstream = |t0, sigma0, t, sigma, ridge, n| {
-        DownstreamSetup::new(5, t0, sigma0, t, sigma, ridge, Spectrum::Identity, n).expect("valid by construction")
+    let downstream = |t0, sigma0, t, sigma, ridge, spectrum, n| {
+        DownstreamSetup::new(5, t0, sigma0, t, sigma, ridge, spectrum, n).expect("valid by construction")
     };
+    let power = Spectrum::PowerLaw(1.5); // A and Sigma do not commute: the general chain term
     let downstream = [
-        downstream_check(downstream(20, 1.0, 30, 0.5, 0.0, 6), None, &[0, 2, 6], false),
-        downstream_check(downstream(12, 0.5, 20, 1.0, 0.3, 8), Some(29), &[0, 8], false),
-        downstream_check(downstream(20, 1.0, 30, 0.5, 0.0, 6), None, &[6], true),
+        downstream_check(downstream(20, 1.0, 30, 0.5, 0.0, Spectrum::Identity, 6), None, &[0, 2, 6], false),
+        downstream_check(downstream(12, 0.5, 20, 1.0, 0.3, Spectrum::Identity, 8), Some(29), &[0, 8], false),
+        downstream_check(downstream(12, 1.0, 8, 0.5, 0.4, power, 5), Some(31), &[0, 5], false),
+        downstream_check(downstream(20, 1.0, 30, 0.5, 0.0, Spectrum::Identity, 6), None, &[6], true),
     ];
     let overparam = [
         overparam_check(10, 5, 10, &[1, 3, 10], false),

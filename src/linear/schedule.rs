@@ -44,7 +44,9 @@ pub enum Regime {
     /// `T` rows drawn uniformly without replacement from the `n T` rows of
     /// batches `1..n` (Kazdan et al.): a random training set, no fixed weights.
     AccumulateSubsample,
-    /// A fresh real batch with weight `1 - p` and the newest synthetic batch with weight `p`.
+    /// A fresh real batch with weight `1 - p` and the newest synthetic batch with
+    /// weight `p`. With a noise level per generation, both batches created at
+    /// generation `g` (the fresh real one included) have noise `sigma_g`.
     FreshReal(f64),
     /// A weight matrix read from a file.
     Custom(Arc<CustomWeights>),

@@ -155,17 +155,23 @@ pub struct Factor {
 }
 
 impl Factor {
-    /// Factors `a`; fails when it is not positive definite in floating point.
+    /// Factors `a`; fails when it is not positive definite in floating point,
+    /// or so nearly singular (a pivot `L_jj^2` below `64 d eps max_k A_kk`,
+    /// a condition number beyond about `1e13 / d`) that a solve would return
+    /// rounding noise instead of a fit.
     pub fn new(a: DMatrix<f64>) -> Result<Self> {
         let dim = a.nrows();
-        let l = Cholesky::new(a)
-            .ok_or_else(|| {
-                Error::Numerical(format!(
-                    "the {dim} x {dim} Gram matrix of a design is not positive definite in floating \
-                     point (a design with T close to d is nearly singular; use more samples)"
-                ))
-            })?
-            .unpack();
+        let scale = (0..dim).map(|k| a[(k, k)]).fold(0.0, f64::max);
+        let singular = || {
+            Error::Numerical(format!(
+                "the {dim} x {dim} Gram matrix of a design is singular or nearly so in floating \
+                 point (a design with T close to d is nearly singular; use more samples)"
+            ))
+        };
+        let l = Cholesky::new(a).ok_or_else(singular)?.unpack();
+        if (0..dim).any(|j| l[(j, j)] * l[(j, j)] < 64.0 * dim as f64 * f64::EPSILON * scale) {
+            return Err(singular());
+        }
         let inverse_diagonal = (0..dim).map(|j| 1.0 / l[(j, j)]).collect();
         Ok(Factor { dim, rows: l.transpose().as_slice().to_vec(), columns: l.as_slice().to_vec(), inverse_diagonal })
     }
@@ -540,6 +546,10 @@ impl LinearChain {
 /// permutation of their indices whose first `T` entries are the newest subset.
 struct Pool {
     dim: usize,
+    /// With a reused design of `T` rows and least squares: `T`, and the
+    /// generation that last saw each design row (pool row `r` repeats design
+    /// row `r mod T`), to reject a subset with fewer than `d` distinct rows.
+    reused: Option<(usize, Vec<u64>)>,
     /// Row `r` is `rows[r d..(r + 1) d]`.
     rows: Vec<f64>,
     labels: Vec<f64>,
@@ -560,8 +570,9 @@ impl Pool {
     /// Draws `t` rows uniformly without replacement (a partial Fisher-Yates
     /// shuffle of `order`), gathers them into `subset` and returns their normal
     /// equations `(X_S^T X_S, X_S^T y_S)`.
-    fn subsample(&mut self, rng: &mut Stream, subset: &mut Subset) -> (DMatrix<f64>, Vec<f64>) {
+    fn subsample(&mut self, rng: &mut Stream, subset: &mut Subset, generation: u64) -> Result<(DMatrix<f64>, Vec<f64>)> {
         let (d, size, t) = (self.dim, self.order.len(), subset.labels.len());
+        let mut distinct = 0;
         for i in 0..t {
             self.order.swap(i, rng.random_range(i..size));
             let r = self.order[i];
@@ -569,10 +580,22 @@ impl Pool {
                 subset.x.columns[j * t + i] = *x;
             }
             subset.labels[i] = self.labels[r];
+            if let Some((rows, seen)) = &mut self.reused
+                && seen[r % *rows] != generation
+            {
+                seen[r % *rows] = generation;
+                distinct += 1;
+            }
+        }
+        if self.reused.is_some() && distinct < d {
+            return Err(Error::Numerical(format!(
+                "the subset of generation {generation} holds only {distinct} distinct rows of the reused design, \
+                 fewer than d = {d}: its least-squares fit is not unique (use --design fresh, more samples, or --ridge)"
+            )));
         }
         let mut rhs = vec![0.0; d];
         subset.x.transpose_times(&subset.labels, &mut rhs);
-        (subset.x.gram(), rhs)
+        Ok((subset.x.gram(), rhs))
     }
 }
 
@@ -591,7 +614,8 @@ impl LinearChain {
         let w_star = true_weights(d);
         let mut w = w_star.clone();
         let n = self.generations as usize;
-        let mut pool = Pool { dim: d, rows: Vec::with_capacity(n * t * d), labels: Vec::new(), order: Vec::new() };
+        let reused = (given.is_some() && self.setup.ridge() == 0.0).then(|| (t, vec![0; t]));
+        let mut pool = Pool { dim: d, reused, rows: Vec::with_capacity(n * t * d), labels: Vec::new(), order: Vec::new() };
         let mut noise = vec![0.0; t];
         let mut subset = Subset { x: DesignMatrix { samples: t, columns: vec![0.0; t * d] }, labels: vec![0.0; t] };
         for (k, slot) in (1..=self.generations).zip(out.iter_mut()) {
@@ -605,7 +629,7 @@ impl LinearChain {
             };
             fill_normal(rng, self.setup.sigma_at(k), &mut noise);
             pool.add(x, &w, &noise);
-            let (gram, mut rhs) = pool.subsample(rng, &mut subset);
+            let (gram, mut rhs) = pool.subsample(rng, &mut subset, k)?;
             Factor::new(plus_identity(gram, self.setup.kappa()))?.solve(&mut rhs);
             w = rhs;
             *slot = self.test_error(&w, &w_star);

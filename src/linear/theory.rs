@@ -71,7 +71,7 @@ pub fn conditional_theorem_id(regime: &Regime) -> &'static str {
 }
 
 /// Checks that a schedule is defined with a design: on a fresh design only
-/// replace and accumulate are.
+/// replace, accumulate and accumulate-subsample are.
 pub fn check_design(regime: &Regime, design: Design) -> Result<()> {
     if design == Design::Fresh && !regime.supports_fresh_design() {
         return Err(Error::invalid(
@@ -196,7 +196,7 @@ impl LinearTheory {
 
     /// Generations `1..=generations` of the expected test error under a
     /// schedule and design: `d / (T - d - 1)` times [`noise_factors`] (on a
-    /// fresh design only replace, with the same value, and
+    /// fresh design: replace and accumulate-subsample with the same value, and
     /// [`LinearTheory::accumulate_fresh`]). Least squares only: with a ridge
     /// penalty the expectation over designs has no closed form.
     pub fn curve(&self, regime: &Regime, design: Design, generations: u64) -> Result<Curve> {
@@ -481,8 +481,8 @@ pub const SUBSAMPLE_LIMIT: f64 = std::f64::consts::PI * std::f64::consts::PI / 2
 /// E[test error at n] / base -> v_n = 3 H_2(n) - 2 = 3 sum_{i<=n} 1/i^2 - 2  ->  pi^2/2 - 2 = 2.9348...
 /// ```
 /// (accumulate without subsampling: `H_2(n) -> pi^2/6`). Asymptotic in `T`
-/// only: at finite `T` the simulation differs, and at `T = 1` the error grows
-/// like `H_n` without bound (`collapse simulate` prints the gap). Source:
+/// only: at finite `T` the simulation differs, and with the constant design
+/// at `T = 1` the error grows like `H_n` without bound (`collapse simulate` prints the gap). Source:
 /// Kazdan et al. (2024); the closed form is derived for this project.
 /// Proof: `proofs/linear-accumulate-subsample.md`.
 ///
