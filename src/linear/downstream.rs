@@ -20,7 +20,7 @@ use super::sim::{DesignMatrix, Factor, FixedDesign, GivenDesign, Relabel, test_e
 use super::{LinearSetup, Regime, Spectrum};
 use crate::error::{Error, Result};
 use crate::mc::{Chain, Stream};
-use nalgebra::{DMatrix, SymmetricEigen};
+use nalgebra::DMatrix;
 
 /// A validated downstream setting: the chain's and the downstream model's setups.
 #[derive(Debug, Clone, PartialEq)]
@@ -144,27 +144,11 @@ impl DownstreamTheory {
     pub fn given(&self, gram: &DMatrix<f64>) -> Result<Vec<f64>> {
         let down = &self.setup.downstream;
         // Bias and noise of one ridge fit on data from the truth: generation 1 of linear-ridge.
-        let clean = RidgeTheory::new(gram, down).curve(&Regime::Replace, 1)?.values[0];
-        let chain = self.setup.chain_unit() * chain_trace(gram, down);
+        let ridge = RidgeTheory::new(gram, down);
+        let clean = ridge.curve(&Regime::Replace, 1)?.values[0];
+        let chain = self.setup.chain_unit() * ridge.shrinkage_trace();
         Ok((0..=self.setup.generations).map(|n| clean + n as f64 * chain).collect())
     }
-}
-
-/// `tr(A Sigma A Sigma^{-1}) = sum_{k,m} A_km^2 lambda_m / lambda_k`, `A = (G + kappa)^{-1} G`.
-fn chain_trace(gram: &DMatrix<f64>, setup: &LinearSetup) -> f64 {
-    let eigen = SymmetricEigen::new(gram.clone());
-    let kappa = setup.kappa();
-    let shrink = eigen.eigenvalues.map(|s| if s > 0.0 { s / (s + kappa) } else { 0.0 });
-    let v = &eigen.eigenvectors;
-    let a = v * DMatrix::from_diagonal(&shrink) * v.transpose();
-    let lambda = setup.spectrum().eigenvalues(setup.dim());
-    let mut total = 0.0;
-    for k in 0..lambda.len() {
-        for m in 0..lambda.len() {
-            total += a[(k, m)] * a[(k, m)] * lambda[m] / lambda[k];
-        }
-    }
-    total
 }
 
 /// One replicate: the chain's models `w_0..w_n`, and for each the downstream

@@ -83,7 +83,7 @@ impl RidgeTheory {
         let n = generations as usize;
         let (mut shares, mut variance) = (DMatrix::zeros(self.truth.len(), n), vec![0.0; n]);
         for (j, &s) in self.gram_eigenvalues.iter().enumerate() {
-            let a = if s + kappa > 0.0 { s / (s + kappa) } else { 0.0 };
+            let a = self.contraction(s);
             let gain = if s > 0.0 { s / ((s + kappa) * (s + kappa)) } else { 0.0 };
             let parts = contracted_schedule(&plan, a, |g| self.setup.sigma_at(g).powi(2));
             for (g, (mu, v)) in parts.mean.iter().zip(&parts.variance).enumerate() {
@@ -94,5 +94,27 @@ impl RidgeTheory {
         let beta = &self.basis * shares; // column g: beta_{g+1} = V diag(mu - 1) V^T w*
         let bias = beta.column_iter().map(|b| b.iter().zip(&self.eigenvalues).map(|(b, l)| l * b * b).sum()).collect();
         Ok((bias, variance))
+    }
+
+    /// The contraction `a = s / (s + kappa)` of an eigendirection with eigenvalue `s`.
+    fn contraction(&self, s: f64) -> f64 {
+        let kappa = self.setup.kappa();
+        if s + kappa > 0.0 { s / (s + kappa) } else { 0.0 }
+    }
+
+    /// `tr(A Sigma A Sigma^{-1}) = sum_{k,m} A_km^2 lambda_m / lambda_k` with
+    /// `A = (X^T X + kappa I)^{-1} X^T X = V diag(a_j) V^T`: how one fit passes
+    /// on an error with covariance `Sigma^{-1}` (the chain term of `linear-downstream`).
+    pub fn shrinkage_trace(&self) -> f64 {
+        let shrink = DVector::from_iterator(self.gram_eigenvalues.len(), self.gram_eigenvalues.iter().map(|&s| self.contraction(s)));
+        let a = &self.basis * DMatrix::from_diagonal(&shrink) * self.basis.transpose();
+        let lambda = &self.eigenvalues;
+        let mut total = 0.0;
+        for k in 0..lambda.len() {
+            for m in 0..lambda.len() {
+                total += a[(k, m)] * a[(k, m)] * lambda[m] / lambda[k];
+            }
+        }
+        total
     }
 }

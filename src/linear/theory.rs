@@ -88,8 +88,6 @@ pub fn check_design(regime: &Regime, design: Design) -> Result<()> {
 /// to be finite.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LinearTheory {
-    dim: f64,
-    samples: f64,
     setup: LinearSetup,
 }
 
@@ -108,12 +106,13 @@ impl LinearTheory {
                 ),
             ));
         }
-        Ok(LinearTheory { dim: d as f64, samples: t as f64, setup: setup.clone() })
+        Ok(LinearTheory { setup: setup.clone() })
     }
 
     /// `d / (T - d - 1) = E tr(Sigma (X^T X)^{-1})` over Gaussian designs.
     pub fn trace(&self) -> f64 {
-        self.dim / (self.samples - self.dim - 1.0)
+        let (d, t) = (self.setup.dim() as f64, self.setup.samples() as f64);
+        d / (t - d - 1.0)
     }
 
     /// `base = sigma^2 d / (T - d - 1)`: the expected test error of one OLS fit
@@ -191,7 +190,8 @@ impl LinearTheory {
     /// (batch `i`'s noise level).
     fn fresh_increment(&self, i: u64) -> f64 {
         let (sigma, i) = (self.setup.sigma_at(i), i as f64);
-        sigma * sigma * self.dim / (i * (i * self.samples - self.dim - 1.0))
+        let (d, t) = (self.setup.dim() as f64, self.setup.samples() as f64);
+        sigma * sigma * d / (i * (i * t - d - 1.0))
     }
 
     /// Generations `1..=generations` of the expected test error under a
