@@ -5,6 +5,11 @@
 //!
 //! - [`linear`]: the linear-regression feedback loop of Dohmatob et al. and
 //!   Gerstgrasser et al. (replace vs accumulate).
+//! - [`gaussian`]: Shumailov et al.'s Gaussian loop (replace collapses, the
+//!   variance to zero almost surely) and its accumulate cure.
+//! - [`special`]: trigamma and the exact law of a sum of log-chi-square
+//!   variables (for the probability of collapse).
+//! - [`spectrum`]: diagonal covariances shared by the families.
 //! - [`mc`]: the Monte Carlo engine shared by every model family (streams,
 //!   threads, deterministic reduction).
 //! - [`stats`]: summaries, confidence intervals, critical values.
@@ -16,11 +21,14 @@
 //! property test and (once figures exist) its figure `plots/<id>.svg`.
 
 pub mod error;
+pub mod gaussian;
 pub mod linear;
 pub mod mc;
 pub mod normal;
 pub mod output;
 pub mod registry;
+pub mod special;
+pub mod spectrum;
 pub mod stats;
 pub mod verify;
 

@@ -79,11 +79,30 @@ impl MonteCarlo {
 
     /// Runs every replicate of `chain` and returns one accumulator per observation.
     pub fn moments<C: Chain>(&self, chain: &C) -> Result<Vec<Moments>> {
+        Ok(self.blocks(chain, false)?.0)
+    }
+
+    /// Runs every replicate of `chain` and summarises each observation.
+    pub fn run<C: Chain>(&self, chain: &C) -> Result<Vec<Summary>> {
+        Ok(self.moments(chain)?.iter().map(|m| m.summary(CONFIDENCE)).collect())
+    }
+
+    /// Like [`MonteCarlo::run`], and also returns every observation of every
+    /// replicate, replicate-major (`values[r * width + i]`), for quantiles.
+    /// Memory: `replicates * width` numbers.
+    pub fn run_keeping<C: Chain>(&self, chain: &C) -> Result<(Vec<Summary>, Vec<f64>)> {
+        let (moments, values) = self.blocks(chain, true)?;
+        Ok((moments.iter().map(|m| m.summary(CONFIDENCE)).collect(), values))
+    }
+
+    /// Every block in parallel, merged in block order: the accumulators and,
+    /// when `keep`, the observations in replicate order.
+    fn blocks<C: Chain>(&self, chain: &C, keep: bool) -> Result<(Vec<Moments>, Vec<f64>)> {
         let blocks = self.replicates.div_ceil(BLOCK);
         let work = || {
             (0..blocks)
                 .into_par_iter()
-                .map(|b| self.block(chain, b))
+                .map(|b| self.block(chain, b, keep))
                 .collect::<Result<Vec<_>>>()
         };
         let per_block = match self.threads {
@@ -95,23 +114,21 @@ impl MonteCarlo {
                 .install(work),
         }?;
         let mut total = vec![Moments::default(); chain.width()];
-        for block in &per_block {
+        let mut values = Vec::new();
+        for (block, kept) in &per_block {
             for (t, b) in total.iter_mut().zip(block) {
                 t.merge(b);
             }
+            values.extend_from_slice(kept);
         }
-        Ok(total)
+        Ok((total, values))
     }
 
-    /// Runs every replicate of `chain` and summarises each observation.
-    pub fn run<C: Chain>(&self, chain: &C) -> Result<Vec<Summary>> {
-        Ok(self.moments(chain)?.iter().map(|m| m.summary(CONFIDENCE)).collect())
-    }
-
-    fn block<C: Chain>(&self, chain: &C, block: u64) -> Result<Vec<Moments>> {
+    fn block<C: Chain>(&self, chain: &C, block: u64, keep: bool) -> Result<(Vec<Moments>, Vec<f64>)> {
         let width = chain.width();
         let mut acc = vec![Moments::default(); width];
         let mut out = vec![0.0; width];
+        let mut kept = Vec::new();
         let end = ((block + 1) * BLOCK).min(self.replicates);
         for r in block * BLOCK..end {
             chain.run(&mut replicate_rng(self.seed, r), &mut out)?;
@@ -123,7 +140,10 @@ impl MonteCarlo {
                 }
                 a.push(x);
             }
+            if keep {
+                kept.extend_from_slice(&out);
+            }
         }
-        Ok(acc)
+        Ok((acc, kept))
     }
 }

@@ -30,7 +30,7 @@ impl Theorem {
 
 /// Every registered theorem, family by family.
 pub fn theorems() -> Vec<Theorem> {
-    crate::linear::checks::THEOREMS.to_vec()
+    [&crate::linear::checks::THEOREMS[..], &crate::gaussian::checks::THEOREMS[..]].concat()
 }
 
 /// The theorem with this id, or an error listing the known ids.

@@ -103,6 +103,21 @@ impl Summary {
     }
 }
 
+/// The sample median (the mean of the two middle values when the count is
+/// even); reorders `values`. `NaN` for an empty slice.
+pub fn median(values: &mut [f64]) -> f64 {
+    let n = values.len();
+    if n == 0 {
+        return f64::NAN;
+    }
+    let (_, &mut upper, _) = values.select_nth_unstable_by(n / 2, f64::total_cmp);
+    if n % 2 == 1 {
+        return upper;
+    }
+    let lower = values[..n / 2].iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    (lower + upper) / 2.0
+}
+
 /// The `p`-quantile of the standard normal distribution, `0 < p < 1`.
 pub fn normal_quantile(p: f64) -> f64 {
     debug_assert!(p > 0.0 && p < 1.0, "normal_quantile needs 0 < p < 1, got {p}");
@@ -135,6 +150,14 @@ pub fn bonferroni_z(family_alpha: f64, assertions: usize) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn median_of_odd_and_even_samples() {
+        assert_eq!(median(&mut [3.0, 1.0, 2.0]), 2.0);
+        assert_eq!(median(&mut [4.0, 1.0, 3.0, 2.0]), 2.5);
+        assert_eq!(median(&mut [5.0]), 5.0);
+        assert!(median(&mut []).is_nan());
+    }
 
     fn direct(xs: &[f64]) -> (f64, f64) {
         let n = xs.len() as f64;

@@ -92,7 +92,9 @@ fn splitmix64(x: u64) -> u64 {
 
 /// Every registered check, family by family.
 pub fn checks() -> Vec<Check> {
-    crate::linear::checks::checks()
+    let mut all = crate::linear::checks::checks();
+    all.extend(crate::gaussian::checks::checks());
+    all
 }
 
 /// One judged assertion: the rows of `collapse verify`'s table.

@@ -301,3 +301,60 @@ fn downstream_theory_simulate_and_errors() {
     rejects(&["theory", "downstream", "--chain-samples", "11"], &["--chain-samples", "11", "T0 >= d + 2 = 12"]);
     rejects(&["theory", "downstream", "--ridge", "1"], &["--ridge", "1", "--fixed-design"]);
 }
+
+const GAUSSIAN_THEORY: &[&str] = &["theory", "gaussian", "--generations", "5"];
+const GAUSSIAN_SIMULATE: &[&str] = &["simulate", "gaussian", "--generations", "5", "--replicates", "50"];
+
+#[test]
+fn gaussian_bad_input_names_flag_value_and_rule() {
+    rejects(&with(GAUSSIAN_THEORY, &["--samples", "1"]), &["--samples", "1", "M >= 2"]);
+    rejects(&with(GAUSSIAN_SIMULATE, &["--dim", "3", "--samples", "3"]), &["--samples", "3", "M >= d + 1 = 4"]);
+    rejects(&with(GAUSSIAN_THEORY, &["--sigma", "0"]), &["--sigma", "0", "> 0"]);
+    rejects(&with(GAUSSIAN_SIMULATE, &["--sigma", "-2"]), &["--sigma", "-2", "> 0"]);
+    rejects(&with(GAUSSIAN_THEORY, &["--sigma", "NaN"]), &["--sigma", "NaN", "finite"]);
+    rejects(&with(GAUSSIAN_THEORY, &["--regime", "window:3"]), &["--regime", "window:3", "Gaussian family runs"]);
+    rejects(&with(GAUSSIAN_THEORY, &["--regime", "mix:0.25", "--samples", "10"]), &["--regime", "mix:0.25", "whole number"]);
+    rejects(&with(GAUSSIAN_THEORY, &["--threshold", "0"]), &["--threshold", "0", "> 0"]);
+    rejects(&with(GAUSSIAN_THEORY, &["--spectrum", "diag:1,-1", "--dim", "2"]), &["--spectrum", "positive"]);
+}
+
+#[test]
+fn gaussian_theory_csv_has_a_column_per_closed_form() {
+    let out = collapse(&with(GAUSSIAN_THEORY, &["--samples", "3", "--estimator", "mle", "--format", "csv"]));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "generation,mean_error,variance_ratio,sd_ratio,log_variance_ratio,median_log_variance_ratio,wasserstein,collapsed"
+    );
+    // Generation 2, mle, M = 3: E sigma_2^2 / sigma^2 = r^2 = 4/9 (exact), E (mu_2 - mu)^2 = 1 - r^2 = 5/9.
+    let row: Vec<f64> = lines.nth(1).unwrap().split(',').map(|x| x.parse().unwrap()).collect();
+    assert_eq!(row[0], 2.0);
+    assert!((row[1] - 5.0 / 9.0).abs() < 1e-12 && (row[2] - 4.0 / 9.0).abs() < 1e-12, "{row:?}");
+    // Accumulate has no closed form for E sigma_n: the cell is empty, not NaN.
+    let out = collapse(&with(GAUSSIAN_THEORY, &["--regime", "accumulate", "--format", "csv"]));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.lines().nth(1).unwrap().contains(",,"), "{text}");
+    assert!(!text.contains("NaN"), "{text}");
+}
+
+#[test]
+fn gaussian_simulate_json_reports_every_metric_with_its_theorem() {
+    let out = collapse(&with(GAUSSIAN_SIMULATE, &["--samples", "10", "--format", "json"]));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["theorems"]["log_variance_ratio"], "gaussian-replace-variance");
+    assert_eq!(doc["theorems"]["wasserstein"], "gaussian-replace-wasserstein");
+    let rows = doc["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 6 * 5);
+    let log_rows: Vec<_> = rows.iter().filter(|r| r["metric"] == "log_variance_ratio").collect();
+    assert_eq!(log_rows.len(), 5);
+    for r in &log_rows {
+        assert!(r["median"].is_number() && r["median_theory"].is_number() && r["theory"].is_number(), "{r}");
+    }
+    let only = collapse(&with(GAUSSIAN_SIMULATE, &["--metric", "collapsed,sd_ratio", "--format", "csv"]));
+    let text = String::from_utf8(only.stdout).unwrap();
+    assert_eq!(text.lines().count(), 1 + 2 * 5, "{text}");
+    rejects(&with(GAUSSIAN_SIMULATE, &["--metric", "entropy"]), &["--metric", "entropy"]);
+}

@@ -57,3 +57,21 @@ fn cli_output_identical_for_one_and_several_threads() {
     assert_eq!(one, simulate("2"));
     assert_eq!(one, simulate("4"));
 }
+
+#[test]
+fn gaussian_same_seed_same_bits_for_any_thread_count() {
+    use model_collapse::gaussian::sim::GaussianChain;
+    use model_collapse::gaussian::{Estimator, GaussianSetup};
+    let run = |threads: usize, regime: &str, estimator: Estimator| -> Vec<u64> {
+        let setup = GaussianSetup::new(2, 6, 1.5, Spectrum::PowerLaw(1.0), estimator, regime.parse().unwrap(), 8).unwrap();
+        let mc = MonteCarlo::new(300, 9, Some(threads)).unwrap();
+        let (summaries, values) = mc.run_keeping(&GaussianChain::new(&setup)).unwrap();
+        summaries.iter().map(|s| s.mean.to_bits()).chain(values.iter().map(|v| v.to_bits())).collect()
+    };
+    for regime in ["replace", "accumulate", "accumulate-subsample", "mix:0.5", "fresh-real:0.5"] {
+        for estimator in [Estimator::Unbiased, Estimator::Mle, Estimator::KnownVariance] {
+            let one = run(1, regime, estimator);
+            assert_eq!(one, run(3, regime, estimator), "{regime} {estimator}");
+        }
+    }
+}

@@ -3,12 +3,6 @@
 
 use clap::{Args, Parser, Subcommand};
 use model_collapse::error::Result;
-use model_collapse::error::Error;
-use model_collapse::linear::downstream::{DownstreamChain, DownstreamSetup};
-use model_collapse::linear::overparam::{OverparamChain, OverparamSetup};
-use model_collapse::linear::sim::{FixedDesign, LinearChain};
-use model_collapse::linear::theory::{Curve, Limit, limit_factor};
-use model_collapse::linear::{Design, LinearSetup, Regime, Spectrum};
 use model_collapse::mc::{Chain, MonteCarlo};
 use model_collapse::output::{Cell, Format, Table, to_json_string, write_atomically};
 use model_collapse::stats::Summary;
@@ -17,6 +11,13 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod gaussian;
+mod linear;
+
+use gaussian::GaussianArgs;
+use model_collapse::gaussian::theory::Metric;
+use linear::{DownstreamArgs, LinearArgs, OverparamArgs, simulate_linear, simulate_overparam, theory_linear, theory_overparam};
+
 const EXAMPLES: &str = "Examples:
   collapse verify                                   every theorem against its simulation
   collapse verify linear-accumulate --format json   one theorem, machine-readable
@@ -24,7 +25,10 @@ const EXAMPLES: &str = "Examples:
   collapse simulate linear --regime replace --design fresh --replicates 4000 --seed 3 -o replace.csv
   collapse simulate linear --regime accumulate-subsample --samples 1000 --generations 30
   collapse theory linear --regime accumulate --ridge 0.1 --fixed-design 7
-  collapse theory downstream --generations 20 --chain-samples 50 --samples 200";
+  collapse theory downstream --generations 20 --chain-samples 50 --samples 200
+  collapse theory gaussian --samples 20 --generations 200 --estimator mle
+  collapse simulate gaussian --samples 20 --generations 500 --metric variance_ratio,log_variance_ratio
+  collapse simulate gaussian --regime accumulate --dim 3 --samples 10 --replicates 4000";
 
 const FORMAT_HELP: &str = "Output format: csv, json or table. Default: table when stdout is a terminal, csv otherwise";
 
@@ -95,32 +99,15 @@ enum TheoryFamily {
         #[command(flatten)]
         out: OutputArgs,
     },
-}
-
-#[derive(Args)]
-struct OverparamArgs {
-    /// Dimension d
-    #[arg(long, default_value_t = 100)]
-    dim: usize,
-    /// Samples T0 per generation, 1 <= T0 < d
-    #[arg(long, default_value_t = 50)]
-    samples: usize,
-    /// Number of generations n
-    #[arg(long, default_value_t = 20)]
-    generations: u64,
-}
-
-impl OverparamArgs {
-    fn setup(&self) -> Result<OverparamSetup> {
-        OverparamSetup::new(self.dim, self.samples, self.generations)
-    }
-
-    fn meta(&self) -> serde_json::Value {
-        serde_json::json!({
-            "theorem": "linear-overparameterised", "dim": self.dim, "samples": self.samples,
-            "generations": self.generations, "limit": "1 (the truth is forgotten)",
-        })
-    }
+    /// Shumailov's Gaussian loop: per generation the closed forms of E||mu_n - mu||^2,
+    /// E tr Sigma_n / tr Sigma, E sigma_n / sigma, E log det Sigma_n / Sigma and its exact
+    /// median, E W2^2 and the probability of collapse, where they exist (ids gaussian-*)
+    Gaussian {
+        #[command(flatten)]
+        gaussian: GaussianArgs,
+        #[command(flatten)]
+        out: OutputArgs,
+    },
 }
 
 #[derive(Subcommand)]
@@ -144,6 +131,21 @@ enum SimulateFamily {
         #[command(flatten)]
         out: OutputArgs,
     },
+    /// Shumailov's Gaussian loop, simulated literally (draw M points, refit): per generation and
+    /// metric the mean with its standard error and interval, the sample median, and the closed
+    /// forms of the mean and the median where they exist. Over a long horizon the mean and the
+    /// median of variance_ratio part ways: that is Shumailov's theorem
+    Gaussian {
+        #[command(flatten)]
+        gaussian: GaussianArgs,
+        /// Metrics to report (comma-separated; default: all)
+        #[arg(long, value_enum, value_delimiter = ',')]
+        metric: Vec<Metric>,
+        #[command(flatten)]
+        mc: McArgs,
+        #[command(flatten)]
+        out: OutputArgs,
+    },
     /// Dohmatob's downstream model, simulated: the downstream test error after n = 0..=generations
     /// chain generations
     Downstream {
@@ -154,113 +156,6 @@ enum SimulateFamily {
         #[command(flatten)]
         out: OutputArgs,
     },
-}
-
-#[derive(Args)]
-struct DownstreamArgs {
-    /// Dimension d of the features
-    #[arg(long, default_value_t = 10)]
-    dim: usize,
-    /// Rows T0 per chain generation (fresh design each; T0 >= d + 2)
-    #[arg(long, default_value_t = 100)]
-    chain_samples: usize,
-    /// Label noise sigma0 of the chain
-    #[arg(long, default_value_t = 1.0)]
-    chain_sigma: f64,
-    /// Rows T of the downstream training set (T >= d; T >= d + 2 over designs)
-    #[arg(long, default_value_t = 100)]
-    samples: usize,
-    /// Label noise sigma of the downstream data
-    #[arg(long, default_value_t = 1.0)]
-    sigma: f64,
-    /// Downstream ridge penalty lambda on the mean squared error (0: least squares)
-    #[arg(long, default_value_t = 0.0)]
-    ridge: f64,
-    /// Chain generations: rows for n = 0..=generations
-    #[arg(long, default_value_t = 10)]
-    generations: u64,
-    /// Eigenvalues of Sigma: identity, power:ALPHA or diag:L1,L2,...
-    #[arg(long, default_value = "identity")]
-    spectrum: String,
-    /// Condition on one downstream design drawn from this seed (needed for the closed form when
-    /// --ridge > 0)
-    #[arg(long, value_name = "SEED")]
-    fixed_design: Option<u64>,
-}
-
-impl DownstreamArgs {
-    fn chain(&self) -> Result<DownstreamChain> {
-        let spectrum = self.spectrum.parse::<Spectrum>()?;
-        let setup = DownstreamSetup::new(
-            self.dim,
-            self.chain_samples,
-            self.chain_sigma,
-            self.samples,
-            self.sigma,
-            self.ridge,
-            spectrum,
-            self.generations,
-        )?;
-        let chain = DownstreamChain::new(&setup);
-        match self.fixed_design {
-            Some(seed) => chain.conditioned(FixedDesign::Seed(seed)),
-            None => Ok(chain),
-        }
-    }
-
-    fn meta(&self) -> serde_json::Value {
-        let mut meta = serde_json::json!({
-            "theorem": "linear-downstream", "dim": self.dim, "chain_samples": self.chain_samples,
-            "chain_sigma": self.chain_sigma, "samples": self.samples, "sigma": self.sigma,
-            "ridge": self.ridge, "generations": self.generations, "spectrum": self.spectrum,
-        });
-        if let Some(seed) = self.fixed_design {
-            meta["fixed_design"] = seed.into();
-        }
-        meta
-    }
-}
-
-#[derive(Args)]
-struct LinearArgs {
-    /// Dimension d of the features
-    #[arg(long, default_value_t = 10)]
-    dim: usize,
-    /// Samples T per generation (T >= d to fit; T >= d + 2 for the expected test error)
-    #[arg(long, default_value_t = 100)]
-    samples: usize,
-    /// Standard deviation sigma of the label noise (>= 0); a list S1,S2,... gives the batch
-    /// created at generation g the level S_g, the last level repeating
-    #[arg(long, default_value = "1", value_name = "SIGMA[,SIGMA...]")]
-    sigma: String,
-    /// Number of generations n (generation 1 fits the real data)
-    #[arg(long, default_value_t = 50)]
-    generations: u64,
-    /// The data schedule: which batches generation n trains on. replace (the newest batch),
-    /// accumulate (all batches, equally), mix:LAMBDA (the real batch with weight LAMBDA, the newest
-    /// with 1-LAMBDA), window:K (the last K batches), replace-growing (n*T rows from the newest
-    /// model), accumulate-subsample (T rows drawn without replacement from all batches so far),
-    /// fresh-real:P (a fresh real batch with weight 1-P, the newest with P), custom:FILE (CSV: line n
-    /// holds generation n's n weights on batches 1..n; or TOML, FILE.toml: weights = [[1], [1, 1],
-    /// ...]). A fresh design takes replace, accumulate or accumulate-subsample
-    #[arg(long, value_name = "NAME[:PARAM]")]
-    regime: String,
-    /// Ridge penalty lambda on the mean squared error (0: least squares). The closed form
-    /// (linear-ridge) needs --fixed-design
-    #[arg(long, default_value_t = 0.0)]
-    ridge: f64,
-    /// One design X per chain (reused, the papers' setting) or a new X every generation (fresh)
-    #[arg(long, value_enum, default_value_t = Design::Reused)]
-    design: Design,
-    /// Eigenvalues of the feature covariance Sigma: identity, power:ALPHA (lambda_k = k^-ALPHA)
-    /// or diag:L1,L2,... (one per dimension)
-    #[arg(long, default_value = "identity")]
-    spectrum: String,
-    /// Condition on one design X (reused design): drawn from SEED, or `ones` (every row x = 1, with
-    /// --dim 1: the location model, where accumulate-subsample has an exact closed form). The
-    /// theory becomes an expectation over the noise only, defined for any T >= d
-    #[arg(long, value_name = "SEED|ones")]
-    fixed_design: Option<String>,
 }
 
 #[derive(Args)]
@@ -340,6 +235,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Simulate { family: SimulateFamily::Overparam { overparam, mc, out } } => {
             simulate_overparam(&overparam, &mc, &out)
         }
+        Command::Theory { family: TheoryFamily::Gaussian { gaussian, out } } => gaussian::theory(&gaussian, &out),
+        Command::Simulate { family: SimulateFamily::Gaussian { gaussian, metric, mc, out } } => {
+            let metrics = if metric.is_empty() { Metric::ALL.to_vec() } else { metric };
+            gaussian::simulate(&gaussian, &metrics, &mc, &out)
+        }
         Command::Verify(args) => run_verify(&args),
         Command::List { format } => list(format),
     }
@@ -376,103 +276,6 @@ fn describe(meta: &serde_json::Value) -> String {
     meta.as_object()
         .map(|o| o.iter().map(|(k, v)| format!("{k}={}", v.as_str().map_or(v.to_string(), str::to_string))).collect::<Vec<_>>().join(" "))
         .unwrap_or_default()
-}
-
-impl LinearArgs {
-    fn setup(&self) -> Result<LinearSetup> {
-        let levels = self
-            .sigma
-            .split(',')
-            .map(|x| x.trim().parse::<f64>().map_err(|_| Error::invalid("sigma", &self.sigma, format!("`{x}` is not a number"))))
-            .collect::<Result<Vec<f64>>>()?;
-        LinearSetup::new(self.dim, self.samples, levels[0], self.spectrum.parse::<Spectrum>()?)?
-            .with_noise_levels(levels)?
-            .with_ridge(self.ridge)
-    }
-
-    fn regime(&self) -> Result<Regime> {
-        self.regime.parse()
-    }
-
-    fn chain(&self) -> Result<LinearChain> {
-        let chain = LinearChain::new(&self.setup()?, self.regime()?, self.design, self.generations)?;
-        match &self.fixed_design {
-            Some(fixed) => chain.conditioned(fixed.parse()?),
-            None => Ok(chain),
-        }
-    }
-
-    /// The limit as n -> infinity, in units of the first generation's error (least squares).
-    fn limit(&self, curve: &Curve) -> Result<String> {
-        if self.ridge > 0.0 {
-            return Ok("see proofs/linear-ridge.md (the bias tends to ||w*||^2_Sigma)".into());
-        }
-        let qualifier = if curve.asymptotic { " (asymptotic, T -> infinity)" } else { "" };
-        Ok(match (self.design, limit_factor(&self.regime()?)) {
-            (Design::Fresh, Limit::Finite(f)) if self.regime()? == Regime::Accumulate => format!("below {f} x generation 1"),
-            (_, Limit::Finite(f)) => format!("{f} x generation 1{qualifier}"),
-            (_, Limit::Unbounded) => "unbounded".into(),
-            (_, Limit::Unknown) => "unknown".into(),
-        })
-    }
-
-    fn meta(&self, curve: Option<&Curve>) -> serde_json::Value {
-        let mut meta = serde_json::json!({
-            "theorem": curve.map_or("none", |c| c.theorem),
-            "dim": self.dim, "samples": self.samples, "sigma": self.sigma,
-            "generations": self.generations, "regime": self.regime,
-            "design": self.design.to_string(), "spectrum": self.spectrum,
-        });
-        if self.ridge > 0.0 {
-            meta["ridge"] = self.ridge.into();
-        }
-        if let Some(fixed) = &self.fixed_design {
-            meta["fixed_design"] = fixed.as_str().into();
-        }
-        if curve.is_some_and(|c| c.asymptotic) {
-            meta["reference"] = "asymptotic (T -> infinity), not exact at this T".into();
-        }
-        meta
-    }
-}
-
-fn theory_linear(args: &LinearArgs, out: &OutputArgs) -> Result<ExitCode> {
-    let curve = args.chain()?.theory()?;
-    let mut meta = args.meta(Some(&curve));
-    meta["limit"] = args.limit(&curve)?.into();
-    emit_theory("expected_test_error", curve.values, 1, meta, out)
-}
-
-fn simulate_linear(args: &LinearArgs, mc_args: &McArgs, out: &OutputArgs) -> Result<ExitCode> {
-    let chain = args.chain()?;
-    let mc = mc_args.monte_carlo()?;
-    let theory = chain.theory().map_err(|e| eprintln!("note: no closed form to compare with ({e})")).ok();
-    if let Some(curve) = theory.as_ref().filter(|c| c.asymptotic) {
-        eprintln!(
-            "note: the theory column of {} is the asymptotic reference (T -> infinity), not exact at T = {}; \
-             z and the ratio mean/theory measure the finite-T gap",
-            curve.theorem, args.samples
-        );
-    }
-    if args.fixed_design.is_none() && args.ridge == 0.0 && args.samples < args.dim + 4 {
-        eprintln!(
-            "note: with T = {} < d + 4 = {} the test error has infinite variance over designs, so \
-             standard errors and intervals are unreliable",
-            args.samples,
-            args.dim + 4
-        );
-    }
-    let meta = args.meta(theory.as_ref());
-    emit_simulation(&chain, &mc, theory.as_ref().map(|t| t.values.as_slice()), 1, meta, out)
-}
-
-fn theory_overparam(args: &OverparamArgs, out: &OutputArgs) -> Result<ExitCode> {
-    emit_theory("expected_relative_distance", args.setup()?.curve(), 1, args.meta(), out)
-}
-
-fn simulate_overparam(args: &OverparamArgs, mc_args: &McArgs, out: &OutputArgs) -> Result<ExitCode> {
-    let setup = args.setup()?;
-    emit_simulation(&OverparamChain::new(&setup), &mc_args.monte_carlo()?, Some(&setup.curve()), 1, args.meta(), out)
 }
 
 /// Prints a closed form, one row per generation from `first`: `generation,<column>`.

@@ -1,0 +1,242 @@
+//! The linear family's command-line arguments and commands.
+
+use crate::{McArgs, OutputArgs, emit_simulation, emit_theory};
+use clap::Args;
+use model_collapse::error::{Error, Result};
+use model_collapse::linear::downstream::{DownstreamChain, DownstreamSetup};
+use model_collapse::linear::overparam::{OverparamChain, OverparamSetup};
+use model_collapse::linear::sim::{FixedDesign, LinearChain};
+use model_collapse::linear::theory::{Curve, Limit, limit_factor};
+use model_collapse::linear::{Design, LinearSetup, Regime, Spectrum};
+use std::process::ExitCode;
+
+#[derive(Args)]
+pub(crate) struct OverparamArgs {
+    /// Dimension d
+    #[arg(long, default_value_t = 100)]
+    dim: usize,
+    /// Samples T0 per generation, 1 <= T0 < d
+    #[arg(long, default_value_t = 50)]
+    samples: usize,
+    /// Number of generations n
+    #[arg(long, default_value_t = 20)]
+    generations: u64,
+}
+
+impl OverparamArgs {
+    fn setup(&self) -> Result<OverparamSetup> {
+        OverparamSetup::new(self.dim, self.samples, self.generations)
+    }
+
+    pub(crate) fn meta(&self) -> serde_json::Value {
+        serde_json::json!({
+            "theorem": "linear-overparameterised", "dim": self.dim, "samples": self.samples,
+            "generations": self.generations, "limit": "1 (the truth is forgotten)",
+        })
+    }
+}
+
+#[derive(Args)]
+pub(crate) struct DownstreamArgs {
+    /// Dimension d of the features
+    #[arg(long, default_value_t = 10)]
+    dim: usize,
+    /// Rows T0 per chain generation (fresh design each; T0 >= d + 2)
+    #[arg(long, default_value_t = 100)]
+    chain_samples: usize,
+    /// Label noise sigma0 of the chain
+    #[arg(long, default_value_t = 1.0)]
+    chain_sigma: f64,
+    /// Rows T of the downstream training set (T >= d; T >= d + 2 over designs)
+    #[arg(long, default_value_t = 100)]
+    samples: usize,
+    /// Label noise sigma of the downstream data
+    #[arg(long, default_value_t = 1.0)]
+    sigma: f64,
+    /// Downstream ridge penalty lambda on the mean squared error (0: least squares)
+    #[arg(long, default_value_t = 0.0)]
+    ridge: f64,
+    /// Chain generations: rows for n = 0..=generations
+    #[arg(long, default_value_t = 10)]
+    generations: u64,
+    /// Eigenvalues of Sigma: identity, power:ALPHA or diag:L1,L2,...
+    #[arg(long, default_value = "identity")]
+    spectrum: String,
+    /// Condition on one downstream design drawn from this seed (needed for the closed form when
+    /// --ridge > 0)
+    #[arg(long, value_name = "SEED")]
+    fixed_design: Option<u64>,
+}
+
+impl DownstreamArgs {
+    pub(crate) fn chain(&self) -> Result<DownstreamChain> {
+        let spectrum = self.spectrum.parse::<Spectrum>()?;
+        let setup = DownstreamSetup::new(
+            self.dim,
+            self.chain_samples,
+            self.chain_sigma,
+            self.samples,
+            self.sigma,
+            self.ridge,
+            spectrum,
+            self.generations,
+        )?;
+        let chain = DownstreamChain::new(&setup);
+        match self.fixed_design {
+            Some(seed) => chain.conditioned(FixedDesign::Seed(seed)),
+            None => Ok(chain),
+        }
+    }
+
+    pub(crate) fn meta(&self) -> serde_json::Value {
+        let mut meta = serde_json::json!({
+            "theorem": "linear-downstream", "dim": self.dim, "chain_samples": self.chain_samples,
+            "chain_sigma": self.chain_sigma, "samples": self.samples, "sigma": self.sigma,
+            "ridge": self.ridge, "generations": self.generations, "spectrum": self.spectrum,
+        });
+        if let Some(seed) = self.fixed_design {
+            meta["fixed_design"] = seed.into();
+        }
+        meta
+    }
+}
+
+#[derive(Args)]
+pub(crate) struct LinearArgs {
+    /// Dimension d of the features
+    #[arg(long, default_value_t = 10)]
+    dim: usize,
+    /// Samples T per generation (T >= d to fit; T >= d + 2 for the expected test error)
+    #[arg(long, default_value_t = 100)]
+    samples: usize,
+    /// Standard deviation sigma of the label noise (>= 0); a list S1,S2,... gives the batch
+    /// created at generation g the level S_g, the last level repeating
+    #[arg(long, default_value = "1", value_name = "SIGMA[,SIGMA...]")]
+    sigma: String,
+    /// Number of generations n (generation 1 fits the real data)
+    #[arg(long, default_value_t = 50)]
+    generations: u64,
+    /// The data schedule: which batches generation n trains on. replace (the newest batch),
+    /// accumulate (all batches, equally), mix:LAMBDA (the real batch with weight LAMBDA, the newest
+    /// with 1-LAMBDA), window:K (the last K batches), replace-growing (n*T rows from the newest
+    /// model), accumulate-subsample (T rows drawn without replacement from all batches so far),
+    /// fresh-real:P (a fresh real batch with weight 1-P, the newest with P), custom:FILE (CSV: line n
+    /// holds generation n's n weights on batches 1..n; or TOML, FILE.toml: weights = [[1], [1, 1],
+    /// ...]). A fresh design takes replace, accumulate or accumulate-subsample
+    #[arg(long, value_name = "NAME[:PARAM]")]
+    regime: String,
+    /// Ridge penalty lambda on the mean squared error (0: least squares). The closed form
+    /// (linear-ridge) needs --fixed-design
+    #[arg(long, default_value_t = 0.0)]
+    ridge: f64,
+    /// One design X per chain (reused, the papers' setting) or a new X every generation (fresh)
+    #[arg(long, value_enum, default_value_t = Design::Reused)]
+    design: Design,
+    /// Eigenvalues of the feature covariance Sigma: identity, power:ALPHA (lambda_k = k^-ALPHA)
+    /// or diag:L1,L2,... (one per dimension)
+    #[arg(long, default_value = "identity")]
+    spectrum: String,
+    /// Condition on one design X (reused design): drawn from SEED, or `ones` (every row x = 1, with
+    /// --dim 1: the location model, where accumulate-subsample has an exact closed form). The
+    /// theory becomes an expectation over the noise only, defined for any T >= d
+    #[arg(long, value_name = "SEED|ones")]
+    fixed_design: Option<String>,
+}
+
+impl LinearArgs {
+    fn setup(&self) -> Result<LinearSetup> {
+        let levels = self
+            .sigma
+            .split(',')
+            .map(|x| x.trim().parse::<f64>().map_err(|_| Error::invalid("sigma", &self.sigma, format!("`{x}` is not a number"))))
+            .collect::<Result<Vec<f64>>>()?;
+        LinearSetup::new(self.dim, self.samples, levels[0], self.spectrum.parse::<Spectrum>()?)?
+            .with_noise_levels(levels)?
+            .with_ridge(self.ridge)
+    }
+
+    fn regime(&self) -> Result<Regime> {
+        self.regime.parse()
+    }
+
+    fn chain(&self) -> Result<LinearChain> {
+        let chain = LinearChain::new(&self.setup()?, self.regime()?, self.design, self.generations)?;
+        match &self.fixed_design {
+            Some(fixed) => chain.conditioned(fixed.parse()?),
+            None => Ok(chain),
+        }
+    }
+
+    /// The limit as n -> infinity, in units of the first generation's error (least squares).
+    fn limit(&self, curve: &Curve) -> Result<String> {
+        if self.ridge > 0.0 {
+            return Ok("see proofs/linear-ridge.md (the bias tends to ||w*||^2_Sigma)".into());
+        }
+        let qualifier = if curve.asymptotic { " (asymptotic, T -> infinity)" } else { "" };
+        Ok(match (self.design, limit_factor(&self.regime()?)) {
+            (Design::Fresh, Limit::Finite(f)) if self.regime()? == Regime::Accumulate => format!("below {f} x generation 1"),
+            (_, Limit::Finite(f)) => format!("{f} x generation 1{qualifier}"),
+            (_, Limit::Unbounded) => "unbounded".into(),
+            (_, Limit::Unknown) => "unknown".into(),
+        })
+    }
+
+    fn meta(&self, curve: Option<&Curve>) -> serde_json::Value {
+        let mut meta = serde_json::json!({
+            "theorem": curve.map_or("none", |c| c.theorem),
+            "dim": self.dim, "samples": self.samples, "sigma": self.sigma,
+            "generations": self.generations, "regime": self.regime,
+            "design": self.design.to_string(), "spectrum": self.spectrum,
+        });
+        if self.ridge > 0.0 {
+            meta["ridge"] = self.ridge.into();
+        }
+        if let Some(fixed) = &self.fixed_design {
+            meta["fixed_design"] = fixed.as_str().into();
+        }
+        if curve.is_some_and(|c| c.asymptotic) {
+            meta["reference"] = "asymptotic (T -> infinity), not exact at this T".into();
+        }
+        meta
+    }
+}
+
+pub(crate) fn theory_linear(args: &LinearArgs, out: &OutputArgs) -> Result<ExitCode> {
+    let curve = args.chain()?.theory()?;
+    let mut meta = args.meta(Some(&curve));
+    meta["limit"] = args.limit(&curve)?.into();
+    emit_theory("expected_test_error", curve.values, 1, meta, out)
+}
+
+pub(crate) fn simulate_linear(args: &LinearArgs, mc_args: &McArgs, out: &OutputArgs) -> Result<ExitCode> {
+    let chain = args.chain()?;
+    let mc = mc_args.monte_carlo()?;
+    let theory = chain.theory().map_err(|e| eprintln!("note: no closed form to compare with ({e})")).ok();
+    if let Some(curve) = theory.as_ref().filter(|c| c.asymptotic) {
+        eprintln!(
+            "note: the theory column of {} is the asymptotic reference (T -> infinity), not exact at T = {}; \
+             z and the ratio mean/theory measure the finite-T gap",
+            curve.theorem, args.samples
+        );
+    }
+    if args.fixed_design.is_none() && args.ridge == 0.0 && args.samples < args.dim + 4 {
+        eprintln!(
+            "note: with T = {} < d + 4 = {} the test error has infinite variance over designs, so \
+             standard errors and intervals are unreliable",
+            args.samples,
+            args.dim + 4
+        );
+    }
+    let meta = args.meta(theory.as_ref());
+    emit_simulation(&chain, &mc, theory.as_ref().map(|t| t.values.as_slice()), 1, meta, out)
+}
+
+pub(crate) fn theory_overparam(args: &OverparamArgs, out: &OutputArgs) -> Result<ExitCode> {
+    emit_theory("expected_relative_distance", args.setup()?.curve(), 1, args.meta(), out)
+}
+
+pub(crate) fn simulate_overparam(args: &OverparamArgs, mc_args: &McArgs, out: &OutputArgs) -> Result<ExitCode> {
+    let setup = args.setup()?;
+    emit_simulation(&OverparamChain::new(&setup), &mc_args.monte_carlo()?, Some(&setup.curve()), 1, args.meta(), out)
+}
+
