@@ -56,7 +56,8 @@ pub enum Estimator {
     /// et al., Bertrand et al., Alemohammad et al.).
     Mle,
     /// The covariance is known and never re-estimated: every model keeps the
-    /// truth's `Sigma` and only the mean is fitted (the setting of `gaussian-mix`).
+    /// truth's `Sigma` and only the mean is fitted (the setting of `gaussian-mix`
+    /// and `gaussian-accumulate-subsample`).
     KnownVariance,
 }
 

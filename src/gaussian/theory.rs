@@ -6,9 +6,10 @@
 //! `1..=n`; generation 1 fits the real sample.
 //!
 //! Every value is exact for finite `M` and `n`, except the probability of
-//! collapse ([`Metric::Collapsed`]), whose law has no closed form: it is the
-//! distribution function of a sum of independent log-chi-square variables,
-//! evaluated by numerical inversion of its characteristic function
+//! collapse ([`Metric::Collapsed`]) and the medians of
+//! [`GaussianTheory::median_curve`], whose law has no closed form: it is the
+//! law of a sum of independent log-chi-square variables, evaluated by
+//! numerical inversion of its characteristic function
 //! ([`crate::special::LogChiSquareSum`], absolute error below `1e-9`).
 
 use super::{Estimator, GaussianSetup};
@@ -116,8 +117,8 @@ pub fn log_drift_variance(samples: usize, dim: usize) -> f64 {
 
 /// **gaussian-accumulate.** The pooled fit's `E v_n / sigma^2 = c_n`, `n = 1..=generations`:
 /// mle `prod_{j<=n} (1 - 1/(M j^2))`, unbiased `prod_{j=2..n} (1 - 1/(j (j M - 1)))`,
-/// 1 for a known variance. Decreasing to a positive limit (mle:
-/// `sin(pi/sqrt M) / (pi/sqrt M)`).
+/// 1 for a known variance. For a fitted variance, decreasing to a positive
+/// limit (mle: `sin(pi/sqrt M) / (pi/sqrt M)`).
 ///
 /// ```
 /// use model_collapse::gaussian::{Estimator, theory::accumulate_variance_factors};
@@ -136,7 +137,8 @@ pub fn accumulate_variance_factors(samples: usize, estimator: Estimator, generat
 }
 
 /// **gaussian-accumulate.** `E ||mu_n - mu||^2 / (tr Sigma / M) = sum_{j<=n} c_{j-1} / j^2`
-/// (`c_0 = 1`), below `H_2(n) < pi^2/6`; for the mle it equals `M (1 - c_n)`.
+/// (`c_0 = 1`), at most `H_2(n) < pi^2/6` (equal for a known variance); for the
+/// mle it equals `M (1 - c_n)`.
 pub fn accumulate_mean_factors(samples: usize, estimator: Estimator, generations: u64) -> Vec<f64> {
     let c = accumulate_variance_factors(samples, estimator, generations);
     let previous = std::iter::once(1.0).chain(c.iter().copied());
@@ -208,6 +210,7 @@ impl GaussianTheory {
             Regime::AccumulateSubsample => "gaussian-accumulate-subsample",
             Regime::Mix(_) | Regime::FreshReal(_) => "gaussian-mix",
             _ if self.setup.dim() > 1 => "gaussian-multivariate",
+            _ if self.setup.estimator() == Estimator::KnownVariance => "gaussian-replace-mean",
             _ => match metric {
                 Metric::MeanError => "gaussian-replace-mean",
                 Metric::Wasserstein => "gaussian-replace-wasserstein",
@@ -220,9 +223,12 @@ impl GaussianTheory {
     ///
     /// **gaussian-replace-mean.** Replace: `(tr Sigma / M) sum_{i<n} (E tr Sigma_i / tr Sigma)`,
     /// i.e. `n tr Sigma / M` (unbiased or known variance) and `tr Sigma (1 - r^n)` (mle).
-    /// Accumulate, accumulate-subsample (known variance) and mix: see
-    /// [`accumulate_mean_factors`], [`subsample_location_factors`] (the process of the
-    /// mean is the constant-design location model with `T = M`) and [`mix_mean_factor`].
+    /// Accumulate and mix: see [`accumulate_mean_factors`] and [`mix_mean_factor`].
+    ///
+    /// **gaussian-accumulate-subsample.** Known variance, `M` points drawn without
+    /// replacement from the pool: `(tr Sigma / M) f_n(M)`, with `f_n(T)` the exact
+    /// location-model factor [`subsample_location_factors`] (the process of the mean
+    /// is the constant-design location model of `linear-accumulate-subsample`, `T = M`).
     pub fn mean_error(&self) -> Option<Vec<f64>> {
         let s = &self.setup;
         let (m, trace, n) = (s.samples() as f64, s.trace(), s.generations());
@@ -328,8 +334,10 @@ impl GaussianTheory {
     }
 
     /// The standard deviation of `log det Sigma_n - log det Sigma` under replace:
-    /// `sqrt(n sum_i psi'((M-i)/2))`; with the drift it locates the median
-    /// (**gaussian-replace-variance.**, item 4: within one standard deviation of `n Delta_k`).
+    /// `sqrt(n sum_i psi'((M-i)/2))`; with the drift it locates the median: within
+    /// one standard deviation of `n Delta_k` (**gaussian-replace-variance.**, item 4, for
+    /// `d = 1`; the same argument, its Step 7, applies to the log-determinant of
+    /// `gaussian-multivariate` item 3).
     pub fn log_variance_sd(&self, generation: u64) -> f64 {
         (generation as f64 * log_drift_variance(self.setup.samples(), self.setup.dim())).sqrt()
     }
