@@ -32,6 +32,9 @@ pub struct Scatter {
 impl Scatter {
     /// The statistics of `points` (point `j` is `points[j d..(j + 1) d]`), in two passes.
     pub fn of(points: &[f64], dim: usize) -> Self {
+        if dim == 1 {
+            return Scatter::of_scalars(points);
+        }
         let count = points.len() / dim;
         let mut mean = vec![0.0; dim];
         for p in points.chunks_exact(dim) {
@@ -43,6 +46,23 @@ impl Scatter {
             add_outer(&mut scatter, p, &mean, 1.0);
         }
         Scatter { count, mean, scatter }
+    }
+
+    /// [`Scatter::of`] in one dimension: the same two passes, with four running
+    /// sums so that the additions pipeline.
+    fn of_scalars(x: &[f64]) -> Self {
+        let sum4 = |f: &dyn Fn(f64) -> f64| {
+            let mut acc = [0.0; 4];
+            let chunks = x.chunks_exact(4);
+            let tail: f64 = chunks.remainder().iter().map(|&v| f(v)).sum();
+            for c in chunks {
+                (0..4).for_each(|k| acc[k] += f(c[k]));
+            }
+            (acc[0] + acc[1]) + (acc[2] + acc[3]) + tail
+        };
+        let mean = sum4(&|v| v) / x.len() as f64;
+        let scatter = sum4(&|v| (v - mean) * (v - mean));
+        Scatter { count: x.len(), mean: vec![mean], scatter: vec![scatter] }
     }
 
     /// The statistics of the union (Chan, Golub and LeVeque's update):
