@@ -320,14 +320,16 @@ impl GaussianChain {
         let mut model = truth.clone();
         for g in 1..=self.setup.generations() {
             let batch = self.draw(rng, &model, m, &mut buffer);
+            let subset;
             let data = if subsampled {
                 points.extend_from_slice(batch);
-                subsample(rng, &mut points, m, d)
+                subset = subsample(rng, &mut points, m, d);
+                &subset
             } else {
                 pool.merge(&Scatter::of(batch, d));
-                pool.clone()
+                &pool
             };
-            model = Model::fit(&data, self.setup.estimator(), truth)?;
+            model = Model::fit(data, self.setup.estimator(), truth)?;
             self.record(&model, g, out);
         }
         Ok(())
