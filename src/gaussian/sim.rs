@@ -78,6 +78,12 @@ impl Scatter {
         self.count += other.count;
     }
 
+    /// The lower Cholesky factor of the fitted covariance `scatter / divisor`.
+    fn covariance_factor(&self, divisor: f64) -> Result<Vec<f64>> {
+        let scaled: Vec<f64> = self.scatter.iter().map(|s| s / divisor).collect();
+        cholesky(&scaled, self.mean.len())
+    }
+
     /// Number of points.
     pub fn count(&self) -> usize {
         self.count
@@ -179,8 +185,7 @@ impl Model {
         match divisor {
             None => Ok(Model { mean: shifted, ..self.clone() }),
             Some(k) => {
-                let scaled: Vec<f64> = z.scatter.iter().map(|s| s / k).collect();
-                let chol = lower_times_lower(&self.chol, &cholesky(&scaled, d)?, d);
+                let chol = lower_times_lower(&self.chol, &z.covariance_factor(k)?, d);
                 Ok(Model::new(shifted, chol, self.log_scale))
             }
         }
@@ -192,8 +197,7 @@ impl Model {
         match estimator.divisor(data.count) {
             None => Ok(Model { mean: data.mean.clone(), ..truth.clone() }),
             Some(k) => {
-                let scaled: Vec<f64> = data.scatter.iter().map(|s| s / k).collect();
-                Ok(Model::new(data.mean.clone(), cholesky(&scaled, data.mean.len())?, 0.0))
+                Ok(Model::new(data.mean.clone(), data.covariance_factor(k)?, 0.0))
             }
         }
     }
