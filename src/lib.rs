@@ -7,6 +7,8 @@
 //!   Gerstgrasser et al. (replace vs accumulate).
 //! - [`gaussian`]: Shumailov et al.'s Gaussian loop (replace collapses, the
 //!   variance to zero almost surely) and its accumulate cure.
+//! - [`categorical`]: the discrete case, the Wright–Fisher chain (replace loses
+//!   the tails and ends in a point mass; accumulate keeps a positive diversity).
 //! - [`special`]: trigamma and the exact law of a sum of log-chi-square
 //!   variables (for the probability of collapse).
 //! - [`spectrum`]: diagonal covariances shared by the families.
@@ -20,6 +22,7 @@
 //! section, its proof `proofs/<id>.md`, its check in `collapse verify`, its
 //! property test and (once figures exist) its figure `plots/<id>.svg`.
 
+pub mod categorical;
 pub mod error;
 pub mod gaussian;
 pub mod linear;

@@ -28,9 +28,19 @@ impl Theorem {
     }
 }
 
+/// A closed form for generations `1..=n`, with the theorem it comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reference {
+    /// The theorem id.
+    pub theorem: &'static str,
+    /// Values for generations `1..=n`.
+    pub values: Vec<f64>,
+}
+
 /// Every registered theorem, family by family.
 pub fn theorems() -> Vec<Theorem> {
-    [&crate::linear::checks::THEOREMS[..], &crate::gaussian::checks::THEOREMS[..]].concat()
+    [&crate::linear::checks::THEOREMS[..], &crate::gaussian::checks::THEOREMS[..], &crate::categorical::checks::THEOREMS[..]]
+        .concat()
 }
 
 /// The theorem with this id, or an error listing the known ids.

@@ -40,8 +40,10 @@ pub enum Expect {
 }
 
 /// One closed form beside the Monte Carlo summary of the same quantity.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Comparison {
+    /// What is compared (`test_error`, `variance_ratio`, `P(winner = 2)`, ...).
+    pub quantity: String,
     /// The generation compared.
     pub generation: u64,
     /// The reference formula's value.
@@ -94,6 +96,7 @@ fn splitmix64(x: u64) -> u64 {
 pub fn checks() -> Vec<Check> {
     let mut all = crate::linear::checks::checks();
     all.extend(crate::gaussian::checks::checks());
+    all.extend(crate::categorical::checks::checks());
     all
 }
 
@@ -104,6 +107,8 @@ pub struct Outcome {
     pub id: &'static str,
     /// The setting.
     pub settings: String,
+    /// What is compared.
+    pub quantity: String,
     /// The generation compared.
     pub generation: u64,
     /// Agreement or negative control.
@@ -189,6 +194,7 @@ fn outcome(check: &Check, c: &Comparison, z_critical: f64) -> Outcome {
     Outcome {
         id: check.id,
         settings: check.settings.clone(),
+        quantity: c.quantity.clone(),
         generation: c.generation,
         expect: check.expect,
         theory: c.theory,

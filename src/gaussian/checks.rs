@@ -180,7 +180,7 @@ impl Case {
         for &(metric, generations) in &self.at {
             let theory = self.reference(metric)?;
             for &g in generations {
-                out.push(Comparison { generation: g, theory: theory[g as usize - 1], estimate: summaries[chain.index(metric, g)] });
+                out.push(Comparison { quantity: metric.to_string(), generation: g, theory: theory[g as usize - 1], estimate: summaries[chain.index(metric, g)] });
             }
         }
         Ok(out)

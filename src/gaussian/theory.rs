@@ -77,14 +77,7 @@ impl fmt::Display for Metric {
     }
 }
 
-/// A closed form for generations `1..=n`, with the theorem it comes from.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Reference {
-    /// The theorem id.
-    pub theorem: &'static str,
-    /// Values for generations `1..=n`.
-    pub values: Vec<f64>,
-}
+pub use crate::registry::Reference;
 
 /// `c_M = sqrt(2/(M-1)) Gamma(M/2) / Gamma((M-1)/2) = E sqrt(Q/(M-1))`, `Q ~ chi^2_{M-1}`.
 ///

@@ -219,7 +219,7 @@ impl Case {
         Ok(self
             .at
             .iter()
-            .map(|&n| Comparison { generation: n, theory: theory[n as usize - 1], estimate: summaries[n as usize - 1] })
+            .map(|&n| Comparison { quantity: "test_error".into(), generation: n, theory: theory[n as usize - 1], estimate: summaries[n as usize - 1] })
             .collect())
     }
 
@@ -263,6 +263,7 @@ fn overparam_check(dim: usize, samples: usize, generations: u64, at: &'static [u
         Ok(at
             .iter()
             .map(|&n| Comparison {
+                quantity: "relative_distance".into(),
                 generation: n,
                 theory: overparameterised_error(setup.ratio(), n + shift),
                 estimate: summaries[n as usize - 1],
@@ -291,6 +292,7 @@ fn downstream_check(setup: DownstreamSetup, given: Option<u64>, at: &'static [u6
         Ok(at
             .iter()
             .map(|&n| Comparison {
+                quantity: "downstream_test_error".into(),
                 generation: n,
                 theory: theory[if control { 0 } else { n as usize }],
                 estimate: summaries[n as usize],

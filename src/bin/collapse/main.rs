@@ -11,10 +11,13 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod categorical;
 mod gaussian;
 mod linear;
 
+use categorical::{AbsorptionArgs, CategoricalArgs};
 use gaussian::GaussianArgs;
+use model_collapse::categorical::theory::Metric as CategoricalMetric;
 use model_collapse::gaussian::theory::Metric;
 use linear::{DownstreamArgs, LinearArgs, OverparamArgs, simulate_linear, simulate_overparam, theory_linear, theory_overparam};
 
@@ -28,7 +31,11 @@ const EXAMPLES: &str = "Examples:
   collapse theory downstream --generations 20 --chain-samples 50 --samples 200
   collapse theory gaussian --samples 20 --generations 200 --estimator mle
   collapse simulate gaussian --samples 20 --generations 500 --metric variance_ratio,log_variance_ratio
-  collapse simulate gaussian --regime accumulate --dim 3 --samples 10 --replicates 4000";
+  collapse simulate gaussian --regime accumulate --dim 3 --samples 10 --replicates 4000
+  collapse theory categorical --initial zipf:1.1 --outcomes 50 --samples 20 --generations 100
+  collapse simulate categorical --initial list:0.5,0.3,0.15,0.05 --samples 10 --metric survivors,tail_lost
+  collapse simulate categorical --regime accumulate --real 50 --samples 20 --metric diversity
+  collapse theory absorption --samples 10,100,1000";
 
 const FORMAT_HELP: &str = "Output format: csv, json or table. Default: table when stdout is a terminal, csv otherwise";
 
@@ -108,6 +115,25 @@ enum TheoryFamily {
         #[command(flatten)]
         out: OutputArgs,
     },
+    /// Shumailov's discrete loop (Wright-Fisher): per generation the exact means of the
+    /// Gini-Simpson diversity, the surviving outcomes, the probability of a point mass, the
+    /// masses of the top outcome and of the initial tail, the tail mass's variance and the
+    /// probability that the tail is lost (ids categorical-*)
+    Categorical {
+        #[command(flatten)]
+        categorical: CategoricalArgs,
+        #[command(flatten)]
+        out: OutputArgs,
+    },
+    /// The expected number of generations until the discrete loop is a point mass (replace),
+    /// exact from the binomial chain's fundamental matrix, beside the diffusion approximation
+    /// and the gap between them: one row per M (id categorical-absorption-time)
+    Absorption {
+        #[command(flatten)]
+        absorption: AbsorptionArgs,
+        #[command(flatten)]
+        out: OutputArgs,
+    },
 }
 
 #[derive(Subcommand)]
@@ -141,6 +167,20 @@ enum SimulateFamily {
         /// Metrics to report (comma-separated; default: all)
         #[arg(long, value_enum, value_delimiter = ',')]
         metric: Vec<Metric>,
+        #[command(flatten)]
+        mc: McArgs,
+        #[command(flatten)]
+        out: OutputArgs,
+    },
+    /// Shumailov's discrete loop, simulated literally (draw M samples, refit the frequencies):
+    /// per generation and metric the mean with its standard error and interval beside the
+    /// closed form (the entropy has none)
+    Categorical {
+        #[command(flatten)]
+        categorical: CategoricalArgs,
+        /// Metrics to report (comma-separated; default: all)
+        #[arg(long, value_enum, value_delimiter = ',')]
+        metric: Vec<CategoricalMetric>,
         #[command(flatten)]
         mc: McArgs,
         #[command(flatten)]
@@ -239,6 +279,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Simulate { family: SimulateFamily::Gaussian { gaussian, metric, mc, out } } => {
             let metrics = if metric.is_empty() { Metric::ALL.to_vec() } else { metric };
             gaussian::simulate(&gaussian, &metrics, &mc, &out)
+        }
+        Command::Theory { family: TheoryFamily::Categorical { categorical, out } } => categorical::theory(&categorical, &out),
+        Command::Theory { family: TheoryFamily::Absorption { absorption, out } } => categorical::absorption(&absorption, &out),
+        Command::Simulate { family: SimulateFamily::Categorical { categorical, metric, mc, out } } => {
+            let metrics = if metric.is_empty() { CategoricalMetric::ALL.to_vec() } else { metric };
+            categorical::simulate(&categorical, &metrics, &mc, &out)
         }
         Command::Verify(args) => run_verify(&args),
         Command::List { format } => list(format),
@@ -345,7 +391,7 @@ fn run_verify(args: &VerifyArgs) -> Result<ExitCode> {
 }
 
 fn verify_table(report: &verify::Report) -> Table {
-    let mut table = Table::new(&["id", "settings", "n", "theory", "estimate", "std_error", "z", "verdict"]);
+    let mut table = Table::new(&["id", "settings", "quantity", "n", "theory", "estimate", "std_error", "z", "verdict"]);
     for o in &report.checks {
         let verdict = match (o.expect, o.passed) {
             (verify::Expect::Agree, true) => "pass",
@@ -356,6 +402,7 @@ fn verify_table(report: &verify::Report) -> Table {
         table.push(vec![
             o.id.into(),
             o.settings.clone().into(),
+            o.quantity.clone().into(),
             Cell::Int(o.generation),
             o.theory.into(),
             o.estimate.into(),

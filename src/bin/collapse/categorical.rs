@@ -1,0 +1,169 @@
+//! The categorical family's command-line arguments and commands.
+
+use crate::{McArgs, OutputArgs, default_format, emit, render};
+use clap::Args;
+use model_collapse::categorical::exact::{BinomialChain, diffusion_absorption_time};
+use model_collapse::categorical::sim::CategoricalChain;
+use model_collapse::categorical::theory::{CategoricalTheory, Metric, accumulate_diversity_limit, gini_simpson};
+use model_collapse::categorical::{CategoricalSetup, DEFAULT_TAIL, Initial};
+use model_collapse::error::Result;
+use model_collapse::linear::Regime;
+use model_collapse::output::{Cell, Table};
+use std::process::ExitCode;
+
+#[derive(Args)]
+pub(crate) struct InitialArgs {
+    /// The truth p_0: uniform, zipf:S (p_0(k) proportional to k^-S, the long tails) or
+    /// list:P1,P2,... (non-negative, summing to 1)
+    #[arg(long, default_value = "uniform", value_name = "uniform|zipf:S|list:P1,P2,...")]
+    initial: String,
+    /// Number of outcomes K of a uniform or Zipf start (default 10; a list carries its own)
+    #[arg(long)]
+    outcomes: Option<usize>,
+}
+
+impl InitialArgs {
+    fn probabilities(&self) -> Result<Vec<f64>> {
+        self.initial.parse::<Initial>()?.probabilities(self.outcomes)
+    }
+}
+
+/// The two-outcome start of `collapse theory absorption`.
+const TWO_OUTCOMES: &str = "list:0.5,0.5";
+
+#[derive(Args)]
+pub(crate) struct CategoricalArgs {
+    #[command(flatten)]
+    initial: InitialArgs,
+    /// Samples M per generation (>= 1)
+    #[arg(long, default_value_t = 100)]
+    samples: usize,
+    /// What generation g >= 2 fits on: replace (its own M samples) or accumulate (the real pool
+    /// and every sample so far). Generation 1 fits the real data
+    #[arg(long, default_value = "replace", value_name = "replace|accumulate")]
+    regime: String,
+    /// The real pool S_0 of accumulate (default M)
+    #[arg(long)]
+    real: Option<usize>,
+    /// The initial tail A: the least probable outcomes, from the last, until their p_0 mass
+    /// reaches this fraction (0 < tail <= 1)
+    #[arg(long, default_value_t = DEFAULT_TAIL, allow_negative_numbers = true)]
+    tail: f64,
+    /// Number of generations n (generation 1 fits the real data)
+    #[arg(long, default_value_t = 100)]
+    generations: u64,
+}
+
+impl CategoricalArgs {
+    fn setup(&self) -> Result<CategoricalSetup> {
+        let regime: Regime = self.regime.parse()?;
+        let setup = CategoricalSetup::new(&self.initial.probabilities()?, self.samples, regime, self.generations)?.with_tail(self.tail)?;
+        match self.real {
+            Some(real) => setup.with_real_samples(real),
+            None => Ok(setup),
+        }
+    }
+
+    fn meta(&self, setup: &CategoricalSetup, theory: &CategoricalTheory) -> serde_json::Value {
+        let theorems: serde_json::Map<String, serde_json::Value> = Metric::ALL
+            .iter()
+            .filter_map(|&m| theory.curve(m).map(|c| (m.to_string(), c.theorem.into())))
+            .collect();
+        let limit = match setup.regime() {
+            Regime::Replace => 0.0,
+            _ => gini_simpson(setup.probabilities()) * accumulate_diversity_limit(setup.real_samples(), setup.samples()),
+        };
+        serde_json::json!({
+            "family": "categorical", "initial": self.initial.initial, "outcomes": setup.outcomes(),
+            "samples": self.samples, "regime": self.regime, "real": setup.real_samples(), "tail": self.tail,
+            "tail_initial_mass": setup.tail_mass(), "generations": self.generations,
+            "diversity_limit": limit, "theorems": theorems,
+        })
+    }
+}
+
+/// `collapse theory categorical`: one row per generation, one column per closed form.
+pub(crate) fn theory(args: &CategoricalArgs, out: &OutputArgs) -> Result<ExitCode> {
+    let setup = args.setup()?;
+    let theory = CategoricalTheory::new(&setup);
+    let columns: Vec<Option<Vec<f64>>> = Metric::ALL.iter().map(|&m| theory.curve(m).map(|c| c.values)).collect();
+    let names: Vec<&'static str> = std::iter::once("generation").chain(Metric::ALL.iter().map(|m| m.name())).collect();
+    let mut table = Table::new(&names);
+    for g in 1..=args.generations as usize {
+        let row = columns.iter().map(|c| c.as_ref().map(|v| v[g - 1]).into());
+        table.push(std::iter::once(Cell::Int(g as u64)).chain(row).collect());
+    }
+    emit(&render(&table, default_format(out.format), args.meta(&setup, &theory)), &out.output)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `collapse simulate categorical`: one row per generation and metric, with the
+/// Monte Carlo mean, its standard error and interval, and the closed form.
+pub(crate) fn simulate(args: &CategoricalArgs, metrics: &[Metric], mc_args: &McArgs, out: &OutputArgs) -> Result<ExitCode> {
+    let setup = args.setup()?;
+    let mc = mc_args.monte_carlo()?;
+    let chain = CategoricalChain::new(&setup);
+    let summaries = mc.run(&chain)?;
+    let theory = CategoricalTheory::new(&setup);
+    let columns = ["generation", "metric", "mean", "std_error", "ci_low", "ci_high", "theory", "z", "replicates"];
+    let mut table = Table::new(&columns);
+    for &metric in metrics {
+        let curve = theory.curve(metric).map(|c| c.values);
+        for g in 1..=args.generations {
+            let s = summaries[chain.index(metric, g)];
+            let t = curve.as_ref().map(|v| v[g as usize - 1]);
+            table.push(vec![
+                Cell::Int(g),
+                metric.name().into(),
+                s.mean.into(),
+                s.std_error.into(),
+                s.ci_low.into(),
+                s.ci_high.into(),
+                t.into(),
+                t.and_then(|t| s.z(t)).into(),
+                Cell::Int(s.replicates),
+            ]);
+        }
+    }
+    let mut meta = args.meta(&setup, &theory);
+    meta["replicates"] = mc.replicates().into();
+    meta["seed"] = mc.seed().into();
+    emit(&render(&table, default_format(out.format), meta), &out.output)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Args)]
+pub(crate) struct AbsorptionArgs {
+    /// The truth p_0: list:P1,P2,... (default two equally likely outcomes), uniform or zipf:S
+    /// (with --outcomes K)
+    #[arg(long, default_value = TWO_OUTCOMES, value_name = "list:P1,P2,...|uniform|zipf:S")]
+    initial: String,
+    /// Number of outcomes K of a uniform or Zipf start
+    #[arg(long)]
+    outcomes: Option<usize>,
+    /// Samples M per generation, one row each (comma-separated; 1 <= M <= 4000)
+    #[arg(long, value_delimiter = ',', default_value = "10,30,100,300,1000")]
+    samples: Vec<usize>,
+}
+
+/// `collapse theory absorption`: the exact expected time to a point mass under
+/// replace beside the diffusion approximation, one row per `M`.
+pub(crate) fn absorption(args: &AbsorptionArgs, out: &OutputArgs) -> Result<ExitCode> {
+    let initial = InitialArgs { initial: args.initial.clone(), outcomes: args.outcomes };
+    let p = initial.probabilities()?;
+    let mut table = Table::new(&["samples", "exact", "diffusion", "gap", "relative_gap"]);
+    for &m in &args.samples {
+        let setup = CategoricalSetup::new(&p, m, Regime::Replace, 1)?;
+        let exact = BinomialChain::of(&setup).expected_absorption_time(&p)?;
+        let diffusion = diffusion_absorption_time(m, &p);
+        table.push(vec![Cell::Int(m as u64), exact.into(), diffusion.into(), (exact - diffusion).into(), ((exact - diffusion) / diffusion).into()]);
+    }
+    let meta = serde_json::json!({
+        "family": "categorical", "theorem": "categorical-absorption-time", "initial": args.initial,
+        "outcomes": p.len(), "regime": "replace",
+        "exact": "E tau = 1 + sum_k sum_i Binomial(M, p_0(k))(i) w_i, w = (I - Q)^-1 (i/M)",
+        "diffusion": "-2 M sum_k (1 - p_k) ln(1 - p_k) (Kimura; Littler for K > 2)",
+    });
+    emit(&render(&table, default_format(out.format), meta), &out.output)?;
+    Ok(ExitCode::SUCCESS)
+}

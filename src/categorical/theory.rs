@@ -1,0 +1,247 @@
+//! Closed forms of the categorical feedback loop: pure functions of a
+//! validated [`CategoricalSetup`]. Notation: `M` samples per generation, `S_0`
+//! the real pool (accumulate), `S_j = S_0 + j M`, `H(p) = 1 - sum_k p_k^2` the
+//! Gini–Simpson diversity, `A` the initial tail with `pi = p_0(A)`. Each metric
+//! is reported for generations `1..=n`; generation 1 fits the real data.
+//!
+//! Every value is exact for finite `M`, `S_0` and `n`. Under replace the
+//! probabilities of loss, survival and fixation come from the binomial chain
+//! of [`super::exact`], computed to double precision (no closed form in
+//! elementary functions exists); the Shannon entropy has no closed form.
+
+use super::CategoricalSetup;
+use super::exact::{Absorption, BinomialChain};
+use crate::linear::Regime;
+pub use crate::registry::Reference;
+use serde::Serialize;
+use statrs::function::gamma::ln_gamma;
+use std::cell::OnceCell;
+use std::fmt;
+
+/// What the categorical loop reports per generation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "snake_case")]
+#[value(rename_all = "snake_case")]
+pub enum Metric {
+    /// Gini–Simpson diversity `H(p_g) = 1 - sum_k p_g(k)^2`: the probability
+    /// that two draws from the model differ.
+    Diversity,
+    /// Shannon entropy `-sum_k p_g(k) ln p_g(k)`, in nats (no closed form).
+    Entropy,
+    /// The number of outcomes with positive mass.
+    Survivors,
+    /// 1 when the model is a point mass, else 0: its mean is the probability
+    /// of collapse.
+    Collapsed,
+    /// `p_g(top)`, the mass of the most probable initial outcome.
+    TopMass,
+    /// `p_g(A)`, the mass of the initial tail.
+    TailMass,
+    /// `(p_g(A) - p_0(A))^2`: its mean is the variance of the tail mass.
+    TailSpread,
+    /// 1 when the tail has vanished (`p_g(A) = 0`), else 0.
+    TailLost,
+}
+
+impl Metric {
+    /// Every metric, in the order of a replicate's observations.
+    pub const ALL: [Metric; 8] = [
+        Metric::Diversity,
+        Metric::Entropy,
+        Metric::Survivors,
+        Metric::Collapsed,
+        Metric::TopMass,
+        Metric::TailMass,
+        Metric::TailSpread,
+        Metric::TailLost,
+    ];
+
+    /// Position in [`Metric::ALL`].
+    pub fn index(self) -> usize {
+        Metric::ALL.iter().position(|&m| m == self).unwrap_or_default()
+    }
+
+    /// The metric's column name in tables: `diversity`, `tail_mass`, ...
+    pub fn name(self) -> &'static str {
+        match self {
+            Metric::Diversity => "diversity",
+            Metric::Entropy => "entropy",
+            Metric::Survivors => "survivors",
+            Metric::Collapsed => "collapsed",
+            Metric::TopMass => "top_mass",
+            Metric::TailMass => "tail_mass",
+            Metric::TailSpread => "tail_spread",
+            Metric::TailLost => "tail_lost",
+        }
+    }
+}
+
+impl fmt::Display for Metric {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The Gini–Simpson diversity `H(p) = 1 - sum_k p_k^2`.
+pub fn gini_simpson(p: &[f64]) -> f64 {
+    1.0 - p.iter().map(|x| x * x).sum::<f64>()
+}
+
+/// **categorical-replace-diversity.** `E H(p_g) / H(p_0) = (1 - 1/M)^g`,
+/// `g = 1..=generations`: to zero.
+///
+/// ```
+/// use model_collapse::categorical::theory::replace_diversity_factors;
+/// assert_eq!(replace_diversity_factors(4, 2), vec![0.75, 0.5625]);
+/// ```
+pub fn replace_diversity_factors(samples: usize, generations: u64) -> Vec<f64> {
+    let r = 1.0 - 1.0 / samples as f64;
+    (1..=generations).scan(1.0, |c, _| {
+        *c *= r;
+        Some(*c)
+    }).collect()
+}
+
+/// **categorical-accumulate-diversity.** `E H(generation g) / H(p_0) =
+/// (1 - 1/S_0) prod_{j=1}^{g-1} (1 - M / S_j^2)`, `S_j = S_0 + j M`,
+/// `g = 1..=generations`: decreasing to [`accumulate_diversity_limit`] > 0.
+/// For `S_0 = M` it is `prod_{i=1}^{g} (1 - 1/(M i^2))`, the Gaussian pooled
+/// MLE variance factor of `gaussian-accumulate`.
+///
+/// ```
+/// use model_collapse::categorical::theory::accumulate_diversity_factors;
+/// // S_0 = M = 2: 1/2, then 1/2 (1 - 2/16) = 7/16 (proofs/categorical-accumulate-diversity.md).
+/// let c = accumulate_diversity_factors(2, 2, 2);
+/// assert!((c[0] - 0.5).abs() < 1e-16 && (c[1] - 7.0 / 16.0).abs() < 1e-16);
+/// ```
+pub fn accumulate_diversity_factors(real: usize, samples: usize, generations: u64) -> Vec<f64> {
+    let (s0, m) = (real as f64, samples as f64);
+    let mut c = 1.0 - 1.0 / s0;
+    (1..=generations)
+        .map(|g| {
+            if g >= 2 {
+                let s = s0 + (g - 1) as f64 * m;
+                c *= 1.0 - m / (s * s);
+            }
+            c
+        })
+        .collect()
+}
+
+/// **categorical-accumulate-diversity.** The limit of
+/// [`accumulate_diversity_factors`]: `(1 - 1/S_0) Gamma(b)^2 / (Gamma(b - x)
+/// Gamma(b + x))` with `b = 1 + S_0/M`, `x = M^(-1/2)` (Weierstrass' product of
+/// `1/Gamma`); for `S_0 = M` it is `sin(pi/sqrt M) / (pi/sqrt M)`.
+///
+/// ```
+/// use model_collapse::categorical::theory::accumulate_diversity_limit;
+/// let x = std::f64::consts::PI / 5f64.sqrt();
+/// assert!((accumulate_diversity_limit(5, 5) - x.sin() / x).abs() < 1e-12);
+/// ```
+pub fn accumulate_diversity_limit(real: usize, samples: usize) -> f64 {
+    let (s0, m) = (real as f64, samples as f64);
+    let (b, x) = (1.0 + s0 / m, m.sqrt().recip());
+    (1.0 - 1.0 / s0) * (2.0 * ln_gamma(b) - ln_gamma(b - x) - ln_gamma(b + x)).exp()
+}
+
+/// The closed forms of one setup, generation by generation. Under replace the
+/// exact chain is run once, on first use, for every distinct initial
+/// probability and the tail's.
+#[derive(Debug)]
+pub struct CategoricalTheory<'a> {
+    setup: &'a CategoricalSetup,
+    chain: OnceCell<Chains>,
+}
+
+/// The exact chain's output: one [`Absorption`] per distinct `p_0(k)`, with
+/// its multiplicity in `counts`, then one for the tail.
+#[derive(Debug)]
+struct Chains {
+    absorption: Vec<Absorption>,
+    counts: Vec<f64>,
+}
+
+impl Chains {
+    fn tail(&self) -> &Absorption {
+        &self.absorption[self.counts.len()]
+    }
+}
+
+impl<'a> CategoricalTheory<'a> {
+    /// The closed forms of `setup`.
+    pub fn new(setup: &'a CategoricalSetup) -> Self {
+        CategoricalTheory { setup, chain: OnceCell::new() }
+    }
+
+    /// The mean of `metric` for generations `1..=n` and its theorem, or `None`
+    /// when there is no closed form (the entropy).
+    pub fn curve(&self, metric: Metric) -> Option<Reference> {
+        let s = self.setup;
+        let n = s.generations() as usize;
+        let replace = *s.regime() == Regime::Replace;
+        let s0 = s.real_samples() as i32;
+        let pi = s.tail_mass();
+        let p = s.probabilities();
+        let constant = |value: f64| vec![value; n];
+        let (theorem, values) = match metric {
+            Metric::Entropy => return None,
+            Metric::Diversity => (self.diversity_theorem(), self.diversity_factors().iter().map(|c| gini_simpson(p) * c).collect()),
+            Metric::TailSpread => (self.diversity_theorem(), self.diversity_factors().iter().map(|c| pi * (1.0 - pi) * (1.0 - c)).collect()),
+            Metric::TopMass => ("categorical-martingale", constant(p[s.top()])),
+            Metric::TailMass => ("categorical-martingale", constant(pi)),
+            Metric::Survivors if replace => {
+                ("categorical-tail-loss", self.sum_over_outcomes(|a, g| 1.0 - a.lost[g]))
+            }
+            Metric::Survivors => ("categorical-tail-loss", constant(p.iter().map(|q| 1.0 - (1.0 - q).powi(s0)).sum())),
+            Metric::Collapsed if replace => ("categorical-fixation", self.sum_over_outcomes(|a, g| a.fixed[g])),
+            Metric::Collapsed => ("categorical-tail-loss", constant(p.iter().map(|q| q.powi(s0)).sum())),
+            Metric::TailLost if replace => ("categorical-tail-loss", self.chains().tail().lost.clone()),
+            Metric::TailLost => ("categorical-tail-loss", constant((1.0 - pi).powi(s0))),
+        };
+        Some(Reference { theorem, values })
+    }
+
+    fn diversity_theorem(&self) -> &'static str {
+        match self.setup.regime() {
+            Regime::Replace => "categorical-replace-diversity",
+            _ => "categorical-accumulate-diversity",
+        }
+    }
+
+    /// `E H(p_g) / H(p_0)` of the regime.
+    pub fn diversity_factors(&self) -> Vec<f64> {
+        let s = self.setup;
+        match s.regime() {
+            Regime::Replace => replace_diversity_factors(s.samples(), s.generations()),
+            _ => accumulate_diversity_factors(s.real_samples(), s.samples(), s.generations()),
+        }
+    }
+
+    /// `sum_k f(absorption of outcome k, g - 1)` for `g = 1..=n`.
+    fn sum_over_outcomes(&self, f: impl Fn(&Absorption, usize) -> f64) -> Vec<f64> {
+        let chains = self.chains();
+        (0..self.setup.generations() as usize)
+            .map(|g| chains.absorption.iter().zip(&chains.counts).map(|(a, count)| count * f(a, g)).sum())
+            .collect()
+    }
+
+    fn chains(&self) -> &Chains {
+        self.chain.get_or_init(|| {
+            let s = self.setup;
+            let mut sorted: Vec<f64> = s.probabilities().to_vec();
+            sorted.sort_by(f64::total_cmp);
+            let (mut distinct, mut counts) = (Vec::new(), Vec::new());
+            for p in sorted {
+                if let Some(count) = counts.last_mut().filter(|_| distinct.last() == Some(&p)) {
+                    *count += 1.0;
+                } else {
+                    distinct.push(p);
+                    counts.push(1.0);
+                }
+            }
+            distinct.push(s.tail_mass());
+            let absorption = BinomialChain::of(s).absorption(&distinct, s.generations());
+            Chains { absorption, counts }
+        })
+    }
+}
