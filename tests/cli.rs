@@ -358,3 +358,77 @@ fn gaussian_simulate_json_reports_every_metric_with_its_theorem() {
     assert_eq!(text.lines().count(), 1 + 2 * 5, "{text}");
     rejects(&with(GAUSSIAN_SIMULATE, &["--metric", "entropy"]), &["--metric", "entropy"]);
 }
+
+const CATEGORICAL_THEORY: &[&str] = &["theory", "categorical", "--generations", "5"];
+const CATEGORICAL_SIMULATE: &[&str] = &["simulate", "categorical", "--generations", "5", "--replicates", "50"];
+
+#[test]
+fn categorical_bad_input_names_flag_value_and_rule() {
+    rejects(&with(CATEGORICAL_THEORY, &["--initial", "list:0.5,-0.1,0.6"]), &["--initial", "-0.1", ">= 0", "p_0(2)"]);
+    rejects(&with(CATEGORICAL_SIMULATE, &["--initial", "list:0.5,0.4"]), &["--initial", "list:0.5,0.4", "sum to 1", "0.9"]);
+    rejects(&with(CATEGORICAL_THEORY, &["--initial", "list:"]), &["--initial", "empty"]);
+    rejects(&with(CATEGORICAL_THEORY, &["--initial", "list:0.5,abc"]), &["--initial", "must be a number"]);
+    rejects(&with(CATEGORICAL_THEORY, &["--initial", "zipf:-1"]), &["--initial", "zipf:-1", "S must be"]);
+    rejects(&with(CATEGORICAL_THEORY, &["--initial", "poisson"]), &["--initial", "poisson", "expected uniform, zipf:S"]);
+    rejects(&with(CATEGORICAL_THEORY, &["--outcomes", "0"]), &["--outcomes", "0", "K >= 1"]);
+    rejects(&with(CATEGORICAL_THEORY, &["--initial", "list:0.5,0.5", "--outcomes", "3"]), &["--outcomes", "3", "2 outcomes"]);
+    rejects(&with(CATEGORICAL_THEORY, &["--samples", "0"]), &["--samples", "0", "M >= 1"]);
+    rejects(&with(CATEGORICAL_SIMULATE, &["--regime", "mix:0.5"]), &["--regime", "mix:0.5", "replace and accumulate"]);
+    rejects(&with(CATEGORICAL_THEORY, &["--real", "5"]), &["--real", "5", "accumulate only"]);
+    rejects(&with(CATEGORICAL_THEORY, &["--regime", "accumulate", "--real", "0"]), &["--real", "0", "S_0 >= 1"]);
+    rejects(&with(CATEGORICAL_THEORY, &["--tail", "1.5"]), &["--tail", "1.5", "0 < tail <= 1"]);
+    rejects(&["theory", "absorption", "--samples", "5000"], &["--samples", "5000", "M <= 4000"]);
+    rejects(&["theory", "absorption", "--initial", "list:0.7,0.7"], &["--initial", "sum to 1"]);
+}
+
+#[test]
+fn categorical_theory_csv_has_a_column_per_metric() {
+    let out = collapse(&with(CATEGORICAL_THEORY, &["--initial", "list:0.5,0.5", "--samples", "2", "--format", "csv"]));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(lines.next().unwrap(), "generation,diversity,entropy,survivors,collapsed,top_mass,tail_mass,tail_spread,tail_lost");
+    // M = 2, p_0 = (1/2, 1/2): the model stays (1/2, 1/2) with probability 1/2 a
+    // generation, else it is a point mass. Generation 2: E H = (1/2)(1/2)^2 = 1/8,
+    // P(point mass) = 3/4, E survivors = 2 - 3/4, P(the tail, outcome 2, lost) = 3/8.
+    let row: Vec<&str> = lines.nth(1).unwrap().split(',').collect();
+    let value = |i: usize| row[i].parse::<f64>().unwrap();
+    assert_eq!(value(0), 2.0);
+    assert!((value(1) - 0.125).abs() < 1e-15 && (value(3) - 1.25).abs() < 1e-15, "{row:?}");
+    assert!((value(4) - 0.75).abs() < 1e-15 && (value(8) - 0.375).abs() < 1e-15, "{row:?}");
+    assert_eq!(row[2], "", "the entropy has no closed form: an empty cell, not NaN");
+}
+
+#[test]
+fn categorical_simulate_json_reports_every_metric_with_its_theorem() {
+    let out = collapse(&with(CATEGORICAL_SIMULATE, &["--regime", "accumulate", "--real", "7", "--format", "json"]));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["theorems"]["diversity"], "categorical-accumulate-diversity");
+    assert_eq!(doc["theorems"]["tail_mass"], "categorical-martingale");
+    assert_eq!(doc["real"], 7);
+    assert!(doc["diversity_limit"].as_f64().unwrap() > 0.0);
+    let rows = doc["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 8 * 5);
+    for r in rows.iter().filter(|r| r["metric"] == "survivors") {
+        assert!(r["theory"].is_number() && r["std_error"].is_number(), "{r}");
+    }
+    let only = collapse(&with(CATEGORICAL_SIMULATE, &["--metric", "survivors,tail_lost", "--format", "csv"]));
+    let text = String::from_utf8(only.stdout).unwrap();
+    assert_eq!(text.lines().count(), 1 + 2 * 5, "{text}");
+    rejects(&with(CATEGORICAL_SIMULATE, &["--metric", "wasserstein"]), &["--metric", "wasserstein"]);
+}
+
+#[test]
+fn absorption_table_shows_exact_diffusion_and_gap() {
+    let out = collapse(&["theory", "absorption", "--samples", "2,10", "--format", "csv"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(lines.next().unwrap(), "samples,exact,diffusion,gap,relative_gap");
+    // M = 2, p = 1/2: absorbed each generation with probability 1/2, E tau = 2.
+    let row: Vec<f64> = lines.next().unwrap().split(',').map(|x| x.parse().unwrap()).collect();
+    assert!((row[1] - 2.0).abs() < 1e-14 && (row[2] - 4.0 * std::f64::consts::LN_2).abs() < 1e-14, "{row:?}");
+    assert!((row[3] - (row[1] - row[2])).abs() < 1e-14);
+    assert_eq!(lines.count(), 1);
+}

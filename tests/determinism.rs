@@ -75,3 +75,23 @@ fn gaussian_same_seed_same_bits_for_any_thread_count() {
         }
     }
 }
+
+#[test]
+fn categorical_same_seed_same_bits_for_any_thread_count() {
+    use model_collapse::categorical::CategoricalSetup;
+    use model_collapse::categorical::sim::{CategoricalChain, FixationChain};
+    use model_collapse::mc::Chain;
+    fn bits<C: Chain>(chain: &C, threads: usize) -> Vec<u64> {
+        let mc = MonteCarlo::new(300, 11, Some(threads)).unwrap();
+        let (summaries, values) = mc.run_keeping(chain).unwrap();
+        summaries.iter().map(|s| s.mean.to_bits()).chain(values.iter().map(|v| v.to_bits())).collect()
+    }
+    let p = [0.4, 0.3, 0.2, 0.1];
+    for regime in [Regime::Replace, Regime::Accumulate] {
+        let setup = CategoricalSetup::new(&p, 7, regime.clone(), 9).unwrap();
+        let chain = CategoricalChain::new(&setup);
+        assert_eq!(bits(&chain, 1), bits(&chain, 3), "{regime}");
+    }
+    let fixation = FixationChain::new(&CategoricalSetup::new(&p, 7, Regime::Replace, 1).unwrap()).unwrap();
+    assert_eq!(bits(&fixation, 1), bits(&fixation, 3));
+}

@@ -123,44 +123,69 @@ impl BinomialChain {
 
     /// Row `i` of the transition matrix `P`: the `Binomial(M, i/M)` pmf.
     pub fn row(&self, i: usize) -> Band {
-        let m = self.samples;
         // floor((M + 1) i / M) = i for i < M: the mode, without rounding.
-        self.band(i, i as f64 / (m - i.min(m)) as f64)
+        self.band(i, self.odds(i))
+    }
+
+    /// The odds `(i/M) / (1 - i/M) = i / (M - i)` of row `i` (infinite for `i = M`).
+    fn odds(&self, i: usize) -> f64 {
+        i as f64 / (self.samples - i.min(self.samples)) as f64
     }
 
     /// The pmf with the given mode and odds `rho = q / (1 - q)` (`0` for
     /// `q = 0`, infinite for `q = 1`), normalised.
     fn band(&self, mode: usize, rho: f64) -> Band {
+        let (mut below, mut above) = (Vec::new(), Vec::new());
+        let total = self.walk(mode, rho, |j, b| if j < mode { below.push(b) } else { above.push(b) });
+        let start = mode - below.len();
+        below.reverse();
+        below.extend(above);
+        below.iter_mut().for_each(|v| *v /= total);
+        Band { start, values: below }
+    }
+
+    /// Visits the unnormalised pmf `(j, b_j)` with `b_mode = 1`: the mode, then
+    /// downward and upward by the ratio recurrence until `b_j < 1e-300`.
+    /// Returns `sum_j b_j`, the normalising constant.
+    fn walk(&self, mode: usize, rho: f64, mut visit: impl FnMut(usize, f64)) -> f64 {
         let m = self.samples;
-        if rho == 0.0 {
-            return Band { start: 0, values: vec![1.0] };
+        if rho == 0.0 || rho.is_infinite() {
+            visit(if rho == 0.0 { 0 } else { m }, 1.0);
+            return 1.0;
         }
-        if rho.is_infinite() {
-            return Band { start: m, values: vec![1.0] };
-        }
-        let mut below = Vec::new();
+        visit(mode, 1.0);
+        let (mut total, inverse) = (1.0, rho.recip());
         let mut b = 1.0;
         for j in (1..=mode).rev() {
-            b *= self.down[j] / rho;
+            b *= self.down[j] * inverse;
             if b < NEGLIGIBLE {
                 break;
             }
-            below.push(b);
+            visit(j - 1, b);
+            total += b;
         }
-        let start = mode - below.len();
-        below.reverse();
-        below.push(1.0);
-        let mut b = 1.0;
+        b = 1.0;
         for j in mode..m {
             b *= self.up[j] * rho;
             if b < NEGLIGIBLE {
                 break;
             }
-            below.push(b);
+            visit(j + 1, b);
+            total += b;
         }
-        let total: f64 = below.iter().sum();
-        below.iter_mut().for_each(|v| *v /= total);
-        Band { start, values: below }
+        total
+    }
+
+    /// `(row i . u, row i . mirrored u) = ((P u)_i, (P u)_(M-i))`, generated on
+    /// the fly without storing the row.
+    fn row_dots(&self, i: usize, u: &[f64]) -> (f64, f64) {
+        let m = self.samples;
+        let (mut low, mut high) = (0.0, 0.0);
+        let total = self.walk(i, self.odds(i), |j, b| {
+            low += b * u[j];
+            high += b * u[m - j];
+        });
+        (low / total, high / total)
     }
 
     /// One backward step `P u` (`u` of length `M + 1`): entry `i` is the
@@ -174,10 +199,7 @@ impl BinomialChain {
         let pairs: Vec<(f64, f64)> = (1..m / 2 + 1)
             .into_par_iter()
             .with_min_len(ROWS_PER_TASK)
-            .map(|i| {
-                let row = self.row(i);
-                (row.dot(u), row.dot_mirrored(u))
-            })
+            .map(|i| self.row_dots(i, u))
             .collect();
         for (i, (low, high)) in (1..).zip(pairs) {
             v[i] = low;

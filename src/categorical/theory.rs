@@ -7,7 +7,8 @@
 //! Every value is exact for finite `M`, `S_0` and `n`. Under replace the
 //! probabilities of loss, survival and fixation come from the binomial chain
 //! of [`super::exact`], computed to double precision (no closed form in
-//! elementary functions exists); the Shannon entropy has no closed form.
+//! elementary functions exists), for `M <=` [`MAX_EXACT_SAMPLES`]; above it
+//! those curves are `None`. The Shannon entropy has no closed form.
 
 use super::CategoricalSetup;
 use super::exact::{Absorption, BinomialChain};
@@ -17,6 +18,10 @@ use serde::Serialize;
 use statrs::function::gamma::ln_gamma;
 use std::cell::OnceCell;
 use std::fmt;
+
+/// The largest `M` for which the replace curves of survivors, collapse and tail
+/// loss run the exact chain (`O(n M^1.5)`: about 0.3 s a generation here).
+pub const MAX_EXACT_SAMPLES: usize = 100_000;
 
 /// What the categorical loop reports per generation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, clap::ValueEnum)]
@@ -174,9 +179,14 @@ impl<'a> CategoricalTheory<'a> {
     }
 
     /// The mean of `metric` for generations `1..=n` and its theorem, or `None`
-    /// when there is no closed form (the entropy).
+    /// when there is no closed form (the entropy) or when it needs the exact
+    /// chain and `M >` [`MAX_EXACT_SAMPLES`].
     pub fn curve(&self, metric: Metric) -> Option<Reference> {
         let s = self.setup;
+        let exact_chain = matches!(metric, Metric::Survivors | Metric::Collapsed | Metric::TailLost);
+        if exact_chain && *s.regime() == Regime::Replace && s.samples() > MAX_EXACT_SAMPLES {
+            return None;
+        }
         let n = s.generations() as usize;
         let replace = *s.regime() == Regime::Replace;
         let s0 = s.real_samples() as i32;

@@ -4,7 +4,7 @@ use crate::{McArgs, OutputArgs, default_format, emit, render};
 use clap::Args;
 use model_collapse::categorical::exact::{BinomialChain, diffusion_absorption_time};
 use model_collapse::categorical::sim::CategoricalChain;
-use model_collapse::categorical::theory::{CategoricalTheory, Metric, accumulate_diversity_limit, gini_simpson};
+use model_collapse::categorical::theory::{CategoricalTheory, MAX_EXACT_SAMPLES, Metric, accumulate_diversity_limit, gini_simpson};
 use model_collapse::categorical::{CategoricalSetup, DEFAULT_TAIL, Initial};
 use model_collapse::error::Result;
 use model_collapse::linear::Regime;
@@ -58,6 +58,12 @@ impl CategoricalArgs {
     fn setup(&self) -> Result<CategoricalSetup> {
         let regime: Regime = self.regime.parse()?;
         let setup = CategoricalSetup::new(&self.initial.probabilities()?, self.samples, regime, self.generations)?.with_tail(self.tail)?;
+        if *setup.regime() == Regime::Replace && self.samples > MAX_EXACT_SAMPLES {
+            eprintln!(
+                "note: M = {} > {MAX_EXACT_SAMPLES}: survivors, collapsed and tail_lost need the exact chain (O(n M^1.5)); their theory is left empty",
+                self.samples
+            );
+        }
         match self.real {
             Some(real) => setup.with_real_samples(real),
             None => Ok(setup),
