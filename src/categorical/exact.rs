@@ -401,6 +401,20 @@ mod tests {
             let t = BinomialChain::new(m).unwrap().expected_absorption_time(&[p, 1.0 - p]).unwrap();
             assert!((t - exact).abs() < 6e-5, "M = {m}, p = {p}: {t}");
         }
+        // Any K: exact rationals of a full multinomial-chain solve on the simplex
+        // (proofs/categorical-absorption-time.md): 56/25, 643/175, 63456918291/7815500000,
+        // 13854655/1625624. The dense LU solve is accurate to about 1e-13 here.
+        for &(m, ref p, exact) in &[
+            (2, vec![0.5, 0.3, 0.2], 56.0 / 25.0),
+            (3, vec![0.5, 0.3, 0.2], 643.0 / 175.0),
+            (6, vec![0.5, 0.3, 0.2], 63456918291.0 / 7815500000.0),
+            (6, vec![1.0 / 3.0; 3], 13854655.0 / 1625624.0),
+            (6, vec![0.7, 0.3], 1634612929.0 / 259187500.0),
+            (6, vec![0.0, 1.0, 0.0], 1.0),
+        ] {
+            let t = BinomialChain::new(m).unwrap().expected_absorption_time(p).unwrap();
+            assert!((t - exact).abs() < 1e-12, "M = {m}, p = {p:?}: {t} vs {exact}");
+        }
         let kimura = diffusion_absorption_time(10, &[0.5, 0.5]);
         assert!((kimura - 20.0 * std::f64::consts::LN_2).abs() < 1e-12);
         assert_eq!(BinomialChain::new(1).unwrap().expected_absorption_time(&[0.5, 0.5]).unwrap(), 1.0);

@@ -181,6 +181,20 @@ impl<'a> CategoricalTheory<'a> {
     /// The mean of `metric` for generations `1..=n` and its theorem, or `None`
     /// when there is no closed form (the entropy) or when it needs the exact
     /// chain and `M >` [`MAX_EXACT_SAMPLES`].
+    ///
+    /// **categorical-martingale.** In both regimes the mass `p_g(A)` of any set
+    /// of outcomes is a bounded martingale, so `E p_g(A) = p_0(A)` at every
+    /// generation: the `top_mass` and `tail_mass` curves are constant
+    /// (Shumailov et al. 2024, discrete case; proofs/categorical-martingale.md).
+    ///
+    /// ```
+    /// use model_collapse::categorical::CategoricalSetup;
+    /// use model_collapse::categorical::theory::{CategoricalTheory, Metric};
+    /// use model_collapse::linear::Regime;
+    /// let setup = CategoricalSetup::new(&[0.5, 0.3, 0.2], 10, Regime::Replace, 3).unwrap();
+    /// let tail = CategoricalTheory::new(&setup).curve(Metric::TailMass).unwrap();
+    /// assert_eq!((tail.theorem, tail.values), ("categorical-martingale", vec![0.2; 3]));
+    /// ```
     pub fn curve(&self, metric: Metric) -> Option<Reference> {
         let s = self.setup;
         let exact_chain = matches!(metric, Metric::Survivors | Metric::Collapsed | Metric::TailLost);
@@ -253,5 +267,42 @@ impl<'a> CategoricalTheory<'a> {
             let absorption = BinomialChain::of(s).absorption(&distinct, s.generations());
             Chains { absorption, counts }
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Exact rationals from enumerating every path (proofs/README.md, categorical section).
+    #[test]
+    fn exact_values_for_a_small_chain() {
+        let p = [0.5, 1.0 / 3.0, 1.0 / 6.0];
+        let setup = CategoricalSetup::new(&p, 3, Regime::Replace, 4).unwrap().with_tail(0.5).unwrap();
+        let theory = CategoricalTheory::new(&setup);
+        let expect = |metric: Metric, values: [f64; 4]| {
+            let curve = theory.curve(metric).unwrap().values;
+            for (g, (got, want)) in curve.iter().zip(values).enumerate() {
+                assert!((got - want).abs() < 1e-14, "{metric} at g = {}: {got} vs {want}", g + 1);
+            }
+        };
+        expect(Metric::Collapsed, [1.0 / 6.0, 11.0 / 27.0, 145.0 / 243.0, 1595.0 / 2187.0]);
+        expect(Metric::TailLost, [1.0 / 8.0, 1.0 / 4.0, 1.0 / 3.0, 7.0 / 18.0]);
+        expect(Metric::TailSpread, [1.0 / 12.0, 5.0 / 36.0, 19.0 / 108.0, 65.0 / 324.0]);
+        let setup = CategoricalSetup::new(&p, 3, Regime::Accumulate, 3).unwrap().with_real_samples(2).unwrap();
+        let theory = CategoricalTheory::new(&setup);
+        assert!(theory.curve(Metric::Survivors).unwrap().values.iter().all(|v| (v - 29.0 / 18.0).abs() < 1e-15));
+        assert!(theory.curve(Metric::Collapsed).unwrap().values.iter().all(|v| (v - 7.0 / 18.0).abs() < 1e-15));
+        assert!(theory.curve(Metric::Entropy).is_none());
+    }
+
+    #[test]
+    fn accumulate_limit_for_any_real_pool() {
+        // (1 - 1/S_0) P_inf for S_0 = 10, M = 5 (40-digit mpmath in the proof, 12 digits
+        // quoted); M = 1: P_inf = S_0/(S_0 + 1). The limit is exp of a difference of three
+        // ln Gamma values of size up to ln Gamma(51) = 144.6, each rounded to about 1e-15
+        // relative: about 1e-13 absolute, hence the tolerance 1e-12.
+        assert!((accumulate_diversity_limit(10, 5) - 0.831313378741).abs() < 1e-12);
+        assert!((accumulate_diversity_limit(50, 1) - (1.0 - 1.0 / 50.0) * 50.0 / 51.0).abs() < 1e-12);
     }
 }
