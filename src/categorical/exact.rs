@@ -115,8 +115,9 @@ impl BinomialChain {
 
     /// The `Binomial(M, q)` pmf, `0 <= q <= 1`: the law of generation 1's count
     /// of an outcome with `p_0(k) = q` (and row `i` of `P` for `q = i/M`).
+    /// A `q` outside `[0, 1]` by rounding (a sum of probabilities) is clamped.
     pub fn pmf(&self, q: f64) -> Band {
-        let m = self.samples;
+        let (m, q) = (self.samples, q.clamp(0.0, 1.0));
         let mode = ((m as f64 + 1.0) * q).floor().clamp(0.0, m as f64) as usize;
         self.band(mode, q / (1.0 - q))
     }

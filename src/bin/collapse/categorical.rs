@@ -1,6 +1,6 @@
 //! The categorical family's command-line arguments and commands.
 
-use crate::{McArgs, OutputArgs, default_format, emit, render};
+use crate::{McArgs, OutputArgs, comparison_cells, default_format, emit, render};
 use clap::Args;
 use model_collapse::categorical::exact::{BinomialChain, diffusion_absorption_time};
 use model_collapse::categorical::sim::CategoricalChain;
@@ -116,19 +116,10 @@ pub(crate) fn simulate(args: &CategoricalArgs, metrics: &[Metric], mc_args: &McA
     for &metric in metrics {
         let curve = theory.curve(metric).map(|c| c.values);
         for g in 1..=args.generations {
-            let s = summaries[chain.index(metric, g)];
             let t = curve.as_ref().map(|v| v[g as usize - 1]);
-            table.push(vec![
-                Cell::Int(g),
-                metric.name().into(),
-                s.mean.into(),
-                s.std_error.into(),
-                s.ci_low.into(),
-                s.ci_high.into(),
-                t.into(),
-                t.and_then(|t| s.z(t)).into(),
-                Cell::Int(s.replicates),
-            ]);
+            let mut row = vec![Cell::Int(g), metric.name().into()];
+            row.extend(comparison_cells(&summaries[chain.index(metric, g)], t));
+            table.push(row);
         }
     }
     let mut meta = args.meta(&setup, &theory);

@@ -361,22 +361,27 @@ fn simulation_table(summaries: &[Summary], theory: Option<&[f64]>, first: u64, a
     let mut table = Table::new(&columns);
     for (i, s) in summaries.iter().enumerate() {
         let t = theory.map(|t| t[i]);
-        let mut row = vec![
-            Cell::Int(i as u64 + first),
-            s.mean.into(),
-            s.std_error.into(),
-            s.ci_low.into(),
-            s.ci_high.into(),
-            t.into(),
-            t.and_then(|t| s.z(t)).into(),
-            Cell::Int(s.replicates),
-        ];
+        let mut row = vec![Cell::Int(i as u64 + first)];
+        row.extend(comparison_cells(s, t));
         if asymptotic {
             row.push(t.map(|t| s.mean / t).into());
         }
         table.push(row);
     }
     table
+}
+
+/// `mean, std_error, ci_low, ci_high, theory, z, replicates` of a summary beside its closed form.
+fn comparison_cells(s: &Summary, theory: Option<f64>) -> [Cell; 7] {
+    [
+        s.mean.into(),
+        s.std_error.into(),
+        s.ci_low.into(),
+        s.ci_high.into(),
+        theory.into(),
+        theory.and_then(|t| s.z(t)).into(),
+        Cell::Int(s.replicates),
+    ]
 }
 
 fn run_verify(args: &VerifyArgs) -> Result<ExitCode> {
