@@ -24,11 +24,13 @@
 
 pub mod categorical;
 pub mod error;
+pub mod figure;
 pub mod gaussian;
 pub mod linear;
 pub mod mc;
 pub mod normal;
 pub mod output;
+pub mod plot;
 pub mod registry;
 pub mod special;
 pub mod spectrum;

@@ -191,13 +191,19 @@ pub fn to_json_string<T: Serialize>(value: &T) -> String {
 /// Writes `text` to `path` all at once: into a temporary file beside it, then
 /// renamed over it, so a failure never leaves a half-written file.
 pub fn write_atomically(path: &Path, text: &str) -> Result<()> {
+    write_atomically_with(path, |tmp| std::fs::File::create(tmp).and_then(|mut f| f.write_all(text.as_bytes()).and_then(|_| f.sync_all())))
+}
+
+/// Lets `write` fill a temporary file beside `path`, then renames it over
+/// `path`; on any failure the temporary file is removed and `path` is untouched.
+pub fn write_atomically_with(path: &Path, write: impl FnOnce(&Path) -> std::io::Result<()>) -> Result<()> {
     let io = |e: std::io::Error| Error::invalid("output", path.display(), format!("cannot write the file: {e}"));
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let name = path.file_name().ok_or_else(|| Error::invalid("output", path.display(), "must name a file"))?;
-    let tmp = dir.join(format!(".{}.tmp{}", name.to_string_lossy(), std::process::id()));
-    let result = std::fs::File::create(&tmp)
-        .and_then(|mut f| f.write_all(text.as_bytes()).and_then(|_| f.sync_all()))
-        .and_then(|_| std::fs::rename(&tmp, path));
+    let extension = path.extension().map(|e| format!(".{}", e.to_string_lossy())).unwrap_or_default();
+    // The temporary file keeps the extension: some writers choose the format by it.
+    let tmp = dir.join(format!(".{}.tmp{}{extension}", name.to_string_lossy(), std::process::id()));
+    let result = write(&tmp).and_then(|_| std::fs::rename(&tmp, path));
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }

@@ -1,6 +1,6 @@
 //! Traceability: every theorem id has its proof, its closed form's doc
-//! section, its Monte Carlo check and its property test; every check belongs
-//! to a registered theorem.
+//! section, its Monte Carlo check, its property test and its figure; every
+//! check and every figure belongs to a registered theorem.
 
 use model_collapse::registry::theorems;
 use model_collapse::verify::{Expect, checks};
@@ -64,5 +64,22 @@ fn every_theorem_has_a_property_test() {
     let tests = read_dir_text("tests", "properties");
     for t in theorems() {
         assert!(tests.contains(&format!("mod {}", t.id.replace('-', "_"))), "no property-test module for {}", t.id);
+    }
+}
+
+#[test]
+fn every_theorem_has_a_figure_in_plots() {
+    let figures = model_collapse::figure::figures();
+    let gallery = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("plots/README.md")).unwrap_or_default();
+    for t in theorems() {
+        assert!(figures.iter().any(|f| f.id == t.id), "{} has no registered figure (src/<family>/figures.rs)", t.id);
+        for ext in ["svg", "png"] {
+            let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("plots/{}.{ext}", t.id));
+            assert!(path.is_file(), "{} is missing: run `collapse plot {}`", path.display(), t.id);
+        }
+        assert!(gallery.contains(&format!("## {}\n", t.id)), "plots/README.md has no entry for {}: run `collapse plot all`", t.id);
+    }
+    for f in &figures {
+        assert!(theorems().iter().any(|t| t.id == f.id), "figure for unregistered id {}", f.id);
     }
 }

@@ -55,7 +55,7 @@ pub const THEOREMS: [Theorem; 6] = [
     Theorem {
         id: "categorical-absorption-time",
         family: "categorical",
-        statement: "replace: E tau = 1 + sum_k sum_i Binomial(M, p_0(k))(i) w_i, w = (I - Q)^-1 (i/M)_i, exact for any K (two outcomes: t = (I - Q)^-1 1); below the diffusion value -2M sum_k (1 - p_k) ln(1 - p_k) by a gap of a few generations",
+        statement: "replace: E tau = 1 + sum_k sum_i Binomial(M, p_0(k))(i) w_i, w = (I - Q)^-1 (i/M)_i, exact for any K (two outcomes: t = (I - Q)^-1 1); beside the diffusion value -2M sum_k (1 - p_k) ln(1 - p_k): a few generations below it once every M p_0(k) is a few units, above it when some M p_0(k) is small (numerical observation)",
         source: "Kimura and Ohta (1969), Littler (1975) for the diffusion value; the exact fundamental-matrix formula for any K derived for this project",
         check: "mean absorption time of chains run to a point mass, two outcomes (M = 10, 30) and four; control: the diffusion value",
     },

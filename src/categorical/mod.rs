@@ -39,6 +39,7 @@
 
 pub mod checks;
 pub mod exact;
+pub mod figures;
 pub mod sim;
 pub mod theory;
 

@@ -37,6 +37,7 @@
 //! and Monte Carlo checks.
 
 pub mod checks;
+pub mod figures;
 pub mod sim;
 pub mod theory;
 

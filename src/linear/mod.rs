@@ -22,6 +22,7 @@
 //! process, [`checks`] the registry entries and Monte Carlo checks.
 
 pub mod checks;
+pub mod figures;
 pub mod downstream;
 pub mod overparam;
 pub mod ridge;

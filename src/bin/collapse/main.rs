@@ -14,6 +14,7 @@ use std::process::ExitCode;
 mod categorical;
 mod gaussian;
 mod linear;
+mod plot;
 
 use categorical::{AbsorptionArgs, CategoricalArgs};
 use gaussian::GaussianArgs;
@@ -35,7 +36,9 @@ const EXAMPLES: &str = "Examples:
   collapse theory categorical --initial zipf:1.1 --outcomes 50 --samples 20 --generations 100
   collapse simulate categorical --initial list:0.5,0.3,0.15,0.05 --samples 10 --metric survivors,tail_lost
   collapse simulate categorical --regime accumulate --real 50 --samples 20 --metric diversity
-  collapse theory absorption --samples 10,100,1000";
+  collapse theory absorption --samples 10,100,1000
+  collapse plot all                                 every figure into plots/, with the gallery
+  collapse plot categorical-tail-loss --data tail-loss.csv";
 
 const FORMAT_HELP: &str = "Output format: csv, json or table. Default: table when stdout is a terminal, csv otherwise";
 
@@ -73,6 +76,13 @@ enum Command {
     /// (deliberately wrong formulas) must be rejected by the same rule. Exits with
     /// status 1 when any assertion fails.
     Verify(VerifyArgs),
+    /// Draw the figures: each theorem's closed form as a line over the Monte Carlo mean and its
+    /// band of two standard errors, as <DIR>/<id>.svg (papers) and .png (slides)
+    ///
+    /// `collapse plot all` regenerates every figure and the gallery <DIR>/README.md. Each
+    /// caption states the parameters, the seed and the replicates. A progress bar shows on
+    /// stderr when it is a terminal.
+    Plot(plot::PlotArgs),
     /// List the registered theorems: id, statement, source, proof file and check
     List {
         #[arg(long, value_enum, help = FORMAT_HELP)]
@@ -287,6 +297,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             categorical::simulate(&categorical, &metrics, &mc, &out)
         }
         Command::Verify(args) => run_verify(&args),
+        Command::Plot(args) => plot::plot(&args),
         Command::List { format } => list(format),
     }
 }

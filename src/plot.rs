@@ -1,0 +1,423 @@
+//! Draws a [`Figure`] with `plotters`: SVG for papers and PNG for slides, from
+//! the same code.
+//!
+//! Text needs no system font: DejaVu Sans (bundled by the `dejavu` crate, free
+//! to redistribute with its notice, kept in `LICENSE-DejaVu-fonts`) is registered once with plotters'
+//! pure-Rust `ab_glyph` path. Colours are the Okabe–Ito palette, which stays
+//! distinct for colour-blind readers; in greyscale the series stay distinct
+//! by their line dashes and marker shapes. The legend sits in its own band
+//! below the panels, so it never covers data. Log axes are snapped to whole
+//! decades, so every decade is labelled.
+
+use crate::error::{Error, Result};
+use crate::figure::{Figure, Panel, Series, Style};
+use crate::output::write_atomically_with;
+use plotters::coord::Shift;
+use plotters::coord::ranged1d::{Ranged, ValueFormatter};
+use plotters::prelude::*;
+use plotters::style::FontStyle;
+use std::path::Path;
+use std::sync::OnceLock;
+
+/// Pixels of one panel at scale 1 (SVG); PNG doubles every size.
+pub const PANEL: (u32, u32) = (520, 400);
+
+/// Simulated series with at most this many points get error bars instead of a band.
+const SPARSE: usize = 12;
+
+/// The scale of the PNG rendering against the SVG one.
+pub const PNG_SCALE: u32 = 2;
+
+const FONT: &str = "sans-serif";
+
+/// Okabe and Ito's colour-blind safe palette (without its yellow, too pale on white).
+const PALETTE: [RGBColor; 7] = [
+    RGBColor(0, 114, 178),
+    RGBColor(213, 94, 0),
+    RGBColor(0, 158, 115),
+    RGBColor(204, 121, 167),
+    RGBColor(86, 180, 233),
+    RGBColor(230, 159, 0),
+    RGBColor(0, 0, 0),
+];
+
+/// Dash and gap of a key's theory line (`None`: solid), so that lines differ in greyscale.
+/// Long dashes only: a bound or limit is dotted.
+const DASHES: [Option<(u32, u32)>; 6] = [None, Some((12, 5)), Some((6, 4)), Some((24, 6)), Some((12, 12)), Some((30, 4))];
+
+fn colour(key: usize) -> RGBColor {
+    PALETTE[key % PALETTE.len()]
+}
+
+/// Registers DejaVu Sans for plotters, once per process.
+fn fonts() -> Result<()> {
+    static REGISTERED: OnceLock<std::result::Result<(), String>> = OnceLock::new();
+    REGISTERED
+        .get_or_init(|| {
+            for (style, bytes) in [(FontStyle::Normal, dejavu::sans::regular()), (FontStyle::Bold, dejavu::sans::bold())] {
+                plotters::style::register_font(FONT, style, bytes).map_err(|_| "the bundled DejaVu font is invalid".to_string())?;
+            }
+            Ok(())
+        })
+        .clone()
+        .map_err(Error::Numerical)
+}
+
+/// Sizes in pixels at a scale.
+#[derive(Debug, Clone, Copy)]
+struct Scale(u32);
+
+impl Scale {
+    fn px(self, v: u32) -> u32 {
+        v * self.0
+    }
+
+    fn text(self, size: u32) -> TextStyle<'static> {
+        (FONT, f64::from(self.px(size))).into_font().color(&BLACK)
+    }
+
+    /// Bold text: the style goes in the font tuple (`.style(Bold)` afterwards is ignored).
+    fn bold(self, size: u32) -> TextStyle<'static> {
+        (FONT, f64::from(self.px(size)), FontStyle::Bold).into_font().color(&BLACK)
+    }
+}
+
+/// The size in pixels of a figure's SVG (`scale = 1`) or PNG (`scale =` [`PNG_SCALE`]):
+/// panels in a grid, a title band above and a legend band below.
+pub fn canvas_size(figure: &Figure, scale: u32) -> (u32, u32) {
+    canvas(figure, Scale(scale))
+}
+
+fn canvas(figure: &Figure, scale: Scale) -> (u32, u32) {
+    let columns = figure.columns.max(1);
+    let rows = figure.panels.len().div_ceil(columns);
+    let legend_rows = legend(figure).len().div_ceil(legend_columns(figure)) as u32;
+    let width = PANEL.0 * columns as u32;
+    (scale.px(width), scale.px(PANEL.1 * rows as u32 + 44 + 16 + 30 * legend_rows))
+}
+
+/// Legend columns: at most four, as many as the longest label allows in the
+/// figure's width (a DejaVu Sans character is at most about 0.62 em wide).
+fn legend_columns(figure: &Figure) -> usize {
+    let longest = legend(figure).iter().map(|e| e.label.chars().count()).max().unwrap_or(0) as f64;
+    let cell = LEGEND_SAMPLE + 24.0 + longest * 0.62 * LEGEND_TEXT as f64;
+    let width = f64::from(PANEL.0) * figure.columns.max(1) as f64;
+    ((width / cell).floor() as usize).clamp(1, 4)
+}
+
+/// Legend text size and the width of a legend sample, at scale 1.
+const LEGEND_TEXT: u32 = 16;
+const LEGEND_SAMPLE: f64 = 40.0;
+
+/// Renders `figure` to an SVG document.
+pub fn svg(figure: &Figure) -> Result<String> {
+    fonts()?;
+    let scale = Scale(1);
+    let mut text = String::new();
+    {
+        let root = SVGBackend::with_string(&mut text, canvas(figure, scale)).into_drawing_area();
+        draw(&root, figure, scale).map_err(|e| drawing_error(figure, e))?;
+        root.present().map_err(|e| drawing_error(figure, e))?;
+    }
+    Ok(text)
+}
+
+/// Writes `figure` as SVG to `path`, atomically.
+pub fn write_svg(figure: &Figure, path: &Path) -> Result<()> {
+    let text = svg(figure)?;
+    write_atomically_with(path, |tmp| std::fs::write(tmp, text.as_bytes()))
+}
+
+/// Writes `figure` as PNG (twice the SVG's pixel size) to `path`, atomically.
+pub fn write_png(figure: &Figure, path: &Path) -> Result<()> {
+    fonts()?;
+    let scale = Scale(PNG_SCALE);
+    write_atomically_with(path, |tmp| {
+        let root = BitMapBackend::new(tmp, canvas(figure, scale)).into_drawing_area();
+        draw(&root, figure, scale).and_then(|_| root.present()).map_err(|e| std::io::Error::other(e.to_string()))
+    })
+}
+
+fn drawing_error<E: std::error::Error + Send + Sync>(figure: &Figure, e: DrawingAreaErrorKind<E>) -> Error {
+    Error::Numerical(format!("cannot draw figure {}: {e}", figure.id))
+}
+
+type Drawn<DB> = std::result::Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
+
+fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, figure: &Figure, scale: Scale) -> Drawn<DB> {
+    root.fill(&WHITE)?;
+    let (title, rest) = root.split_vertically(scale.px(44));
+    // The title shrinks until it fits the width (down to 14 px at scale 1).
+    let width = title.dim_in_pixel().0.saturating_sub(scale.px(24));
+    let mut size = 22;
+    while size > 14 && title.estimate_text_size(&figure.title, &scale.bold(size))?.0 > width {
+        size -= 1;
+    }
+    title.draw_text(&figure.title, &scale.bold(size), (scale.px(12) as i32, scale.px(10) as i32))?;
+    let columns = figure.columns.max(1);
+    let rows = figure.panels.len().div_ceil(columns);
+    let (grid, legend_area) = rest.split_vertically(scale.px(PANEL.1 * rows as u32));
+    for (area, panel) in grid.split_evenly((rows, columns)).iter().zip(&figure.panels) {
+        draw_panel(area, panel, scale)?;
+    }
+    draw_legend(&legend_area, figure, scale)
+}
+
+/// One legend entry: a label and key with the styles drawn under them (a
+/// closed form and its simulation share one entry: line, markers and band).
+struct Entry<'a> {
+    label: &'a str,
+    key: usize,
+    line: Option<&'a Series>,
+    simulated: bool,
+}
+
+/// The entries of the legend, one per distinct (label, key), in order of appearance.
+fn legend(figure: &Figure) -> Vec<Entry<'_>> {
+    let mut entries: Vec<Entry> = Vec::new();
+    for s in figure.panels.iter().flat_map(|p| &p.series).filter(|s| !s.label.is_empty()) {
+        let i = match entries.iter().position(|e| e.label == s.label && e.key == s.key) {
+            Some(i) => i,
+            None => {
+                entries.push(Entry { label: &s.label, key: s.key, line: None, simulated: false });
+                entries.len() - 1
+            }
+        };
+        match s.style {
+            Style::Simulation => entries[i].simulated = true,
+            _ => entries[i].line = entries[i].line.or(Some(s)),
+        }
+    }
+    entries
+}
+
+fn draw_legend<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, figure: &Figure, scale: Scale) -> Drawn<DB> {
+    let columns = legend_columns(figure);
+    let (width, _) = area.dim_in_pixel();
+    let cell = width / columns as u32;
+    for (i, entry) in legend(figure).into_iter().enumerate() {
+        let x = (cell * (i % columns) as u32 + scale.px(16)) as i32;
+        let y = (scale.px(8) + scale.px(30) * (i / columns) as u32) as i32;
+        let mid = y + scale.px(10) as i32;
+        let (h, w) = (scale.px(7) as i32, scale.px(LEGEND_SAMPLE as u32) as i32);
+        if entry.simulated {
+            area.draw(&Rectangle::new([(x, mid - h), (x + w, mid + h)], colour(entry.key).mix(0.2).filled()))?;
+        }
+        if let Some(series) = entry.line {
+            for segment in dashed(&[(x, mid), (x + w, mid)], line_dash(series), scale) {
+                area.draw(&PathElement::new(segment, line_style(series, scale)))?;
+            }
+        }
+        if entry.simulated {
+            draw_marker(area, (x + w / 2, mid), entry.key, scale)?;
+        }
+        area.draw_text(entry.label, &scale.text(LEGEND_TEXT), (x + w + scale.px(8) as i32, y + scale.px(1) as i32))?;
+    }
+    Ok(())
+}
+
+fn line_style(series: &Series, scale: Scale) -> ShapeStyle {
+    let c = colour(series.key);
+    match series.style {
+        Style::Theory => c.stroke_width(scale.px(2)),
+        Style::Bound => c.stroke_width(scale.px(2)),
+        Style::Thin => c.mix(0.35).stroke_width(scale.px(1)),
+        Style::Simulation => c.stroke_width(scale.px(1)),
+    }
+}
+
+/// The dash pattern of a series' line: theory lines by key, bounds dotted.
+fn line_dash(series: &Series) -> Option<(u32, u32)> {
+    match series.style {
+        Style::Theory => DASHES[series.key % DASHES.len()],
+        Style::Bound => Some((2, 5)),
+        Style::Thin | Style::Simulation => None,
+    }
+}
+
+/// Splits a polyline (backend pixels) into its dashes; `None` keeps it whole.
+fn dashed(points: &[(i32, i32)], dash: Option<(u32, u32)>, scale: Scale) -> Vec<Vec<(i32, i32)>> {
+    let Some((on, off)) = dash else { return vec![points.to_vec()] };
+    let (on, period) = (f64::from(scale.px(on)), f64::from(scale.px(on + off)));
+    let mut out = Vec::new();
+    let mut travelled = 0.0;
+    for w in points.windows(2) {
+        let (a, b) = ((f64::from(w[0].0), f64::from(w[0].1)), (f64::from(w[1].0), f64::from(w[1].1)));
+        let length = ((b.0 - a.0).powi(2) + (b.1 - a.1).powi(2)).sqrt();
+        let mut s = 0.0;
+        while s < length {
+            let phase = (travelled + s) % period;
+            let step = if phase < on { on - phase } else { period - phase }.min(length - s);
+            if phase < on {
+                let at = |t: f64| ((a.0 + (b.0 - a.0) * t / length) as i32, (a.1 + (b.1 - a.1) * t / length) as i32);
+                out.push(vec![at(s), at(s + step)]);
+            }
+            s += step.max(1e-9);
+        }
+        travelled += length;
+    }
+    out
+}
+
+fn draw_marker<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, at: (i32, i32), key: usize, scale: Scale) -> Drawn<DB> {
+    let c = colour(key);
+    let r = scale.px(4) as i32;
+    let hollow = c.stroke_width(scale.px(2));
+    let square = [(at.0 - r, at.1 - r), (at.0 + r, at.1 + r)];
+    match key % 6 {
+        0 => area.draw(&Circle::new(at, r, c.filled())),
+        1 => area.draw(&TriangleMarker::new(at, r + 1, c.filled())),
+        2 => area.draw(&Rectangle::new(square, c.filled())),
+        3 => area.draw(&Cross::new(at, r + 1, hollow)),
+        4 => area.draw(&Circle::new(at, r, hollow)),
+        _ => area.draw(&Rectangle::new(square, hollow)),
+    }
+}
+
+/// The range of an axis over every point and band, padded; log axes snapped to decades.
+fn range(values: impl Iterator<Item = f64>, log: bool) -> (f64, f64) {
+    let (mut lo, mut hi) = values.filter(|v| v.is_finite() && (!log || *v > 0.0)).fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
+    if !lo.is_finite() {
+        return if log { (0.1, 10.0) } else { (0.0, 1.0) };
+    }
+    if log {
+        let (a, b) = (lo.log10().floor() as i32, hi.log10().ceil() as i32);
+        // plotters starts the decade ticks at 10^ceil(log10(lo)), and log10(1e-3) rounds to
+        // -2.9999999999999996: a hair below the decade keeps its tick and label.
+        let decade = |k: i32| format!("1e{k}").parse::<f64>().unwrap_or(f64::NAN);
+        return (decade(a) * (1.0 - 1e-9), decade(if b > a { b } else { a + 1 }));
+    }
+    if lo >= 0.0 && lo < 0.3 * hi {
+        lo = 0.0;
+    }
+    if hi - lo <= f64::EPSILON * hi.abs().max(1.0) {
+        (lo, hi) = (lo - 0.5 * lo.abs().max(1.0), hi + 0.5 * hi.abs().max(1.0));
+    }
+    let pad = 0.05 * (hi - lo);
+    (if lo == 0.0 { 0.0 } else { lo - pad }, hi + pad)
+}
+
+fn panel_ranges(panel: &Panel) -> ((f64, f64), (f64, f64)) {
+    let points = || panel.series.iter().flat_map(|s| &s.points);
+    let xs = range(points().map(|p| p.x), panel.x_log);
+    let ys = range(points().flat_map(|p| [p.y].into_iter().chain(p.band.map(|b| b.0)).chain(p.band.map(|b| b.1))), panel.y_log);
+    (xs, ys)
+}
+
+/// Tick labels: plain decimals, powers of ten on log axes beyond `1e-3..1e4`.
+fn tick(v: &f64) -> String {
+    let v = *v;
+    if v == 0.0 {
+        return "0".into();
+    }
+    let exponent = v.abs().log10();
+    if (exponent < -3.0 || exponent > 4.0) && (exponent - exponent.round()).abs() < 1e-9 {
+        return format!("10^{}", exponent.round() as i32).replace("10^", "1e");
+    }
+    let text = format!("{:.4}", v);
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    if text.is_empty() || text == "-" { format!("{v:.1e}") } else { text.to_string() }
+}
+
+fn draw_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Panel, scale: Scale) -> Drawn<DB> {
+    let ((x0, x1), (y0, y1)) = panel_ranges(panel);
+    let mut builder = ChartBuilder::on(area);
+    builder
+        .caption(&panel.title, scale.text(18))
+        .margin(scale.px(10))
+        .margin_right(scale.px(18))
+        .x_label_area_size(scale.px(48))
+        .y_label_area_size(scale.px(66));
+    match (panel.x_log, panel.y_log) {
+        (false, false) => fill(&mut builder.build_cartesian_2d(x0..x1, y0..y1)?, panel, scale),
+        (true, false) => fill(&mut builder.build_cartesian_2d((x0..x1).log_scale(), y0..y1)?, panel, scale),
+        (false, true) => fill(&mut builder.build_cartesian_2d(x0..x1, (y0..y1).log_scale())?, panel, scale),
+        (true, true) => fill(&mut builder.build_cartesian_2d((x0..x1).log_scale(), (y0..y1).log_scale())?, panel, scale),
+    }
+}
+
+fn fill<DB, X, Y>(chart: &mut ChartContext<DB, Cartesian2d<X, Y>>, panel: &Panel, scale: Scale) -> Drawn<DB>
+where
+    DB: DrawingBackend,
+    X: Ranged<ValueType = f64> + ValueFormatter<f64>,
+    Y: Ranged<ValueType = f64> + ValueFormatter<f64>,
+{
+    chart
+        .configure_mesh()
+        .x_desc(panel.x_label.as_str())
+        .y_desc(panel.y_label.as_str())
+        .x_label_formatter(&tick)
+        .y_label_formatter(&tick)
+        .x_labels(6)
+        .y_labels(6)
+        .label_style(scale.text(14))
+        .axis_desc_style(scale.text(16))
+        .bold_line_style(BLACK.mix(0.12))
+        .light_line_style(BLACK.mix(0.04))
+        .draw()?;
+    let visible = |x: f64, y: f64| x.is_finite() && y.is_finite() && (!panel.x_log || x > 0.0) && (!panel.y_log || y > 0.0);
+    for series in &panel.series {
+        let points: Vec<(f64, f64)> = series.points.iter().filter(|p| visible(p.x, p.y)).map(|p| (p.x, p.y)).collect();
+        if series.style == Style::Simulation {
+            let bands: Vec<_> = series.points.iter().filter_map(|p| p.band.map(|b| (p.x, b))).filter(|(x, b)| visible(*x, b.0) && visible(*x, b.1)).collect();
+            if bands.len() > SPARSE {
+                let polygon: Vec<(f64, f64)> = bands.iter().map(|(x, b)| (*x, b.1)).chain(bands.iter().rev().map(|(x, b)| (*x, b.0))).collect();
+                chart.draw_series(std::iter::once(Polygon::new(polygon, colour(series.key).mix(0.2).filled())))?;
+            } else {
+                // A few isolated points: error bars, since a band between them would invent a curve.
+                let style = colour(series.key).stroke_width(scale.px(2));
+                chart.draw_series(bands.iter().map(|&(x, (lo, hi))| PathElement::new(vec![(x, lo), (x, hi)], style)))?;
+            }
+            // Markers at least 12 px apart on screen (log axes bunch points at one end).
+            let area = chart.plotting_area();
+            let (strip, base) = (area.strip_coord_spec(), area.get_base_pixel());
+            let mut last: Option<(i32, i32)> = None;
+            for p in &points {
+                let at = area.map_coordinate(p);
+                let far = last.is_none_or(|l| (at.0 - l.0).pow(2) + (at.1 - l.1).pow(2) >= (scale.px(12) as i32).pow(2));
+                if far {
+                    draw_marker(&strip, (at.0 - base.0, at.1 - base.1), series.key, scale)?;
+                    last = Some(at);
+                }
+            }
+        } else {
+            let area = chart.plotting_area();
+            let base = area.get_base_pixel();
+            let pixels: Vec<(i32, i32)> = points.iter().map(|p| area.map_coordinate(p)).map(|(x, y)| (x - base.0, y - base.1)).collect();
+            let strip = area.strip_coord_spec();
+            for segment in dashed(&pixels, line_dash(series), scale) {
+                strip.draw(&PathElement::new(segment, line_style(series, scale)))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_snap_log_axes_to_decades_and_pad_linear_ones() {
+        assert_eq!(range([0.02, 3.0].into_iter(), true), (0.01 * (1.0 - 1e-9), 10.0));
+        assert_eq!(range([0.0, -1.0, 5.0].into_iter(), true), (1.0 - 1e-9, 10.0));
+        let (lo, hi) = range([0.5, 1.0].into_iter(), false);
+        assert!(lo < 0.5 && hi > 1.0);
+        assert_eq!(range([0.1, 1.0].into_iter(), false).0, 0.0);
+    }
+
+    #[test]
+    fn ticks_are_short() {
+        assert_eq!(tick(&0.25), "0.25");
+        assert_eq!(tick(&100.0), "100");
+        assert_eq!(tick(&1e-6), "1e-6");
+        assert_eq!(tick(&0.0), "0");
+    }
+
+    #[test]
+    fn dashes_cover_part_of_a_line() {
+        let segments = dashed(&[(0, 0), (100, 0)], Some((10, 10)), Scale(1));
+        assert_eq!(segments.len(), 5);
+        assert_eq!(dashed(&[(0, 0), (100, 0)], None, Scale(1)).len(), 1);
+    }
+}
