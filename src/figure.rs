@@ -134,6 +134,12 @@ pub struct Figure {
 }
 
 impl Figure {
+    /// A figure whose caption is `settings` followed by how to read it, the
+    /// replication of `mc` and the command that draws it.
+    pub fn new(id: &'static str, title: impl Into<String>, settings: &str, mc: &MonteCarlo, columns: usize, panels: Vec<Panel>) -> Self {
+        Figure { id, title: title.into(), caption: caption(settings, mc, id), columns, panels }
+    }
+
     /// The numbers behind the figure, one row per point:
     /// `panel,series,style,x,y,low,high`.
     pub fn to_table(&self) -> Table {
@@ -181,6 +187,15 @@ pub fn find(id: &str) -> Result<FigureSpec> {
         id: id.to_string(),
         known: std::iter::once("all").chain(all.iter().map(|f| f.id)).collect::<Vec<_>>().join(", "),
     })
+}
+
+/// A figure's caption: its settings, how to read it, its replication and its command.
+pub fn caption(settings: &str, mc: &MonteCarlo, id: &str) -> String {
+    format!(
+        "{settings}. Lines: closed forms; dotted: bounds, limits and references; markers with bands (or bars): Monte Carlo \
+         mean +- 2 SE ({}). Command: collapse plot {id}",
+        replication(mc)
+    )
 }
 
 /// `R replicates, seed S`, for captions.

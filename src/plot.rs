@@ -170,6 +170,8 @@ struct Entry<'a> {
     key: usize,
     line: Option<&'a Series>,
     simulated: bool,
+    /// Every simulated series of the entry is drawn with error bars, not a band.
+    sparse: bool,
 }
 
 /// The entries of the legend, one per distinct (label, key), in order of appearance.
@@ -179,12 +181,15 @@ fn legend(figure: &Figure) -> Vec<Entry<'_>> {
         let i = match entries.iter().position(|e| e.label == s.label && e.key == s.key) {
             Some(i) => i,
             None => {
-                entries.push(Entry { label: &s.label, key: s.key, line: None, simulated: false });
+                entries.push(Entry { label: &s.label, key: s.key, line: None, simulated: false, sparse: true });
                 entries.len() - 1
             }
         };
         match s.style {
-            Style::Simulation => entries[i].simulated = true,
+            Style::Simulation => {
+                entries[i].simulated = true;
+                entries[i].sparse &= s.points.len() <= SPARSE;
+            }
             _ => entries[i].line = entries[i].line.or(Some(s)),
         }
     }
@@ -200,7 +205,10 @@ fn draw_legend<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, figure: &Figur
         let y = (scale.px(8) + scale.px(30) * (i / columns) as u32) as i32;
         let mid = y + scale.px(10) as i32;
         let (h, w) = (scale.px(7) as i32, scale.px(LEGEND_SAMPLE as u32) as i32);
-        if entry.simulated {
+        if entry.simulated && entry.sparse {
+            let bar = [(x + w / 2, mid - h - scale.px(2) as i32), (x + w / 2, mid + h + scale.px(2) as i32)];
+            area.draw(&PathElement::new(bar, colour(entry.key).stroke_width(scale.px(2))))?;
+        } else if entry.simulated {
             area.draw(&Rectangle::new([(x, mid - h), (x + w, mid + h)], colour(entry.key).mix(0.2).filled()))?;
         }
         if let Some(series) = entry.line {

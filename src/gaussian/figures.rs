@@ -14,7 +14,7 @@ use super::sim::GaussianChain;
 use super::theory::{GaussianTheory, Metric, log_drift, mix_mean_factor};
 use super::{Estimator, GaussianSetup};
 use crate::error::{Error, Result};
-use crate::figure::{Figure, FigureSpec, Panel, Point, Series, Style, generations, replication};
+use crate::figure::{Figure, FigureSpec, Panel, Point, Series, Style, generations};
 use crate::linear::Regime;
 use crate::linear::theory::{subsample_factors, subsample_location_factors};
 use crate::mc::{Chain, MonteCarlo};
@@ -109,13 +109,6 @@ fn level(label: &str, key: usize, n: u64, value: f64) -> Series {
     Series::bound(label, key, [1.0, n as f64], [value; 2])
 }
 
-fn caption(settings: &str, mc: &MonteCarlo, id: &str) -> String {
-    format!(
-        "{settings}. Lines: exact; dashed: bounds and limits; markers and bands: Monte Carlo mean +- 2 SE ({}). Command: collapse plot {id}",
-        replication(mc)
-    )
-}
-
 /// The sample median of `metric` at generations `1..=n` over the kept replicates, with the
 /// distribution-free interval between the order statistics of ranks `R/2 -+ sqrt(R)`
 /// (about 95%).
@@ -191,13 +184,7 @@ fn replace_variance(mc: &MonteCarlo) -> Result<Figure> {
          E W2^2 is drawn in gaussian-replace-wasserstein",
         x.sin() / x
     );
-    Ok(Figure {
-        id,
-        title: format!("{id}: sigma_n -> 0 under replace, though E sigma_n^2 = sigma^2"),
-        caption: caption(&settings, mc, id),
-        columns: 2,
-        panels: vec![sd, log, collapse, pooled],
-    })
+    Ok(Figure::new(id, format!("{id}: sigma_n -> 0 under replace, though E sigma_n^2 = sigma^2"), &settings, mc, 2, vec![sd, log, collapse, pooled]))
 }
 
 fn replace_mean(mc: &MonteCarlo) -> Result<Figure> {
@@ -219,13 +206,7 @@ fn replace_mean(mc: &MonteCarlo) -> Result<Figure> {
          chain has the same mean n sigma^2 / M, but (mu_n - mu)^2 inherits the heavy tail of sigma_n^2 (its variance grows like \
          ((M+1)/(M-1))^n), so it is simulated for n <= M only"
     );
-    Ok(Figure {
-        id,
-        title: format!("{id}: E (mu_n - mu)^2 = n sigma^2 / M grows without bound (M = {m})"),
-        caption: caption(&settings, mc, id),
-        columns: 2,
-        panels: vec![near, far],
-    })
+    Ok(Figure::new(id, format!("{id}: E (mu_n - mu)^2 = n sigma^2 / M grows without bound (M = {m})"), &settings, mc, 2, vec![near, far]))
 }
 
 fn replace_wasserstein(mc: &MonteCarlo) -> Result<Figure> {
@@ -251,13 +232,7 @@ fn replace_wasserstein(mc: &MonteCarlo) -> Result<Figure> {
          (b) n <= {long}, log axes: the unbiased closed form alone (its W2^2 inherits the heavy tail of sigma_n^2 and (mu_n - mu)^2, \
          so it is simulated for n <= M only) and the mle simulated throughout"
     );
-    Ok(Figure {
-        id,
-        title: format!("{id}: E W2^2 unbounded (unbiased), below 2 sigma^2 (mle)"),
-        caption: caption(&settings, mc, id),
-        columns: 2,
-        panels: vec![near, far],
-    })
+    Ok(Figure::new(id, format!("{id}: E W2^2 unbounded (unbiased), below 2 sigma^2 (mle)"), &settings, mc, 2, vec![near, far]))
 }
 
 fn multivariate(mc: &MonteCarlo) -> Result<Figure> {
@@ -294,13 +269,7 @@ fn multivariate(mc: &MonteCarlo) -> Result<Figure> {
          wrong rate; (b) the probability of collapse, eps = {eps}, evaluated numerically; (c) E tr Sigma_n = tr Sigma (unbiased), r^n tr Sigma \
          (mle); (d) E ||mu_n - mu||^2 = n tr Sigma / M (unbiased), tr Sigma (1 - r^n) (mle); (c) and (d) are heavy-tailed and simulated for n <= M"
     );
-    Ok(Figure {
-        id,
-        title: format!("{id}: Sigma_n -> 0 in d = {d} dimensions (M = {m})"),
-        caption: caption(&settings, mc, id),
-        columns: 2,
-        panels: vec![log_det, collapse, trace, mean],
-    })
+    Ok(Figure::new(id, format!("{id}: Sigma_n -> 0 in d = {d} dimensions (M = {m})"), &settings, mc, 2, vec![log_det, collapse, trace, mean]))
 }
 
 fn accumulate(mc: &MonteCarlo) -> Result<Figure> {
@@ -337,13 +306,7 @@ fn accumulate(mc: &MonteCarlo) -> Result<Figure> {
          below (pi^2/6) sigma^2 / M, reached in the limit by a known variance",
         x.sin() / x
     );
-    Ok(Figure {
-        id,
-        title: format!("{id}: pooling keeps the variance and bounds the mean error (M = {m})"),
-        caption: caption(&settings, mc, id),
-        columns: 2,
-        panels: vec![variance, mean],
-    })
+    Ok(Figure::new(id, format!("{id}: pooling keeps the variance and bounds the mean error (M = {m})"), &settings, mc, 2, vec![variance, mean]))
 }
 
 fn mix(mc: &MonteCarlo) -> Result<Figure> {
@@ -387,13 +350,7 @@ fn mix(mc: &MonteCarlo) -> Result<Figure> {
         1.0 - share,
         ps().collect::<Vec<_>>()
     );
-    Ok(Figure {
-        id,
-        title: format!("{id}: fixed real data keep the error below 3/2, fresh real data lower it"),
-        caption: caption(&settings, mc, id),
-        columns: 2,
-        panels: vec![time, shares],
-    })
+    Ok(Figure::new(id, format!("{id}: fixed real data keep the error below 3/2, fresh real data lower it"), &settings, mc, 2, vec![time, shares]))
 }
 
 fn accumulate_subsample(mc: &MonteCarlo) -> Result<Figure> {
@@ -426,14 +383,8 @@ fn accumulate_subsample(mc: &MonteCarlo) -> Result<Figure> {
     let settings = format!(
         "One dimension, known variance (sigma = 1), accumulate-subsample: generation n fits the mean of M points drawn without replacement \
          from the pool of all n M points. Exact: E (mu_n - mu)^2 = (sigma^2 / M) f_n(M), f_n the location-model factor of \
-         linear-accumulate-subsample (T = M), which tends to 3 H_2(n) - 2 -> pi^2/2 - 2 as M -> infinity (dashed); the thin line is \
+         linear-accumulate-subsample (T = M), which tends to 3 H_2(n) - 2 -> pi^2/2 - 2 as M -> infinity (dotted); the thin line is \
          accumulate without subsampling, H_2(n) < pi^2/6. M = {sizes:?}; (a) over generations, (b) generation {n} against M"
     );
-    Ok(Figure {
-        id,
-        title: format!("{id}: subsampling the pool costs about 3 H_2(n) - 2"),
-        caption: caption(&settings, mc, id),
-        columns: 2,
-        panels: vec![time, sizes_panel],
-    })
+    Ok(Figure::new(id, format!("{id}: subsampling the pool costs about 3 H_2(n) - 2"), &settings, mc, 2, vec![time, sizes_panel]))
 }

@@ -1,7 +1,7 @@
 //! The linear family's figures: every closed form drawn as a line over the
 //! Monte Carlo mean and its band of two standard errors, with the bounds and
-//! limits as dashed lines. A closed form that is only a large-`T` limit
-//! (accumulate-subsample on Gaussian designs) is drawn dashed as a reference.
+//! limits as dotted lines. A closed form that is only a large-`T` limit
+//! (accumulate-subsample on Gaussian designs) is drawn dotted as a reference.
 
 use super::downstream::{DownstreamChain, DownstreamSetup};
 use super::overparam::{OverparamChain, OverparamSetup, overparameterised_error};
@@ -13,7 +13,7 @@ use super::theory::{
 };
 use super::{Design, LinearSetup, Regime, Spectrum};
 use crate::error::Result;
-use crate::figure::{Figure, FigureSpec, Panel, Series, Style, generations, replication};
+use crate::figure::{Figure, FigureSpec, Panel, Series, Style, caption, generations};
 use crate::mc::MonteCarlo;
 use crate::stats::Summary;
 
@@ -36,14 +36,6 @@ pub const FIGURES: [FigureSpec; 13] = [
 
 const ITERATION: &str = "model-fitting iteration n";
 const TEST_ERROR: &str = "test error E ||w_n - w*||^2_Sigma";
-
-fn caption(settings: &str, mc: &MonteCarlo, id: &str) -> String {
-    format!(
-        "{settings}. Lines: closed forms; dashed: bounds, limits and large-T references; markers and bands: Monte Carlo \
-         mean +- 2 SE ({}). Command: collapse plot {id}",
-        replication(mc)
-    )
-}
 
 /// A least-squares setup with one noise level.
 fn setup(dim: usize, samples: usize, sigma: f64, spectrum: Spectrum) -> Result<LinearSetup> {
@@ -71,7 +63,7 @@ impl Run {
         Run::new(&LinearChain::new(setup, regime, Design::Reused, n)?.conditioned(fixed)?, mc)
     }
 
-    /// The closed form as a line (dashed, labelled a large-`T` reference,
+    /// The closed form as a line (dotted, labelled a large-`T` reference,
     /// when it is only asymptotic) and the simulation as markers and band.
     fn both(&self, label: &str, key: usize) -> Vec<Series> {
         vec![self.theory(label, key), self.simulation(label, key)]
@@ -90,7 +82,7 @@ impl Run {
     }
 }
 
-/// A horizontal dashed line at `y` over `1..=n`.
+/// A horizontal dotted line at `y` over `1..=n`.
 fn level(label: impl Into<String>, key: usize, n: u64, y: f64) -> Series {
     Series::bound(label, key, [1.0, n as f64], [y, y])
 }
@@ -160,7 +152,7 @@ fn accumulate(mc: &MonteCarlo) -> Result<Figure> {
             "Linear regression, d = 10, sigma^2 = 1, identity covariance, one design per chain (reused), T rows per iteration \
              for T = 32, 100, 316, 1000; base = sigma^2 d/(T-d-1). Replace fits the newest T rows: n base. Accumulate fits \
              all n T rows: base sum_{i<=n} 1/i^2, below (pi^2/6) base. Accumulate-subsample fits T rows drawn from the \
-             n T pooled: its closed form base (3 sum_{i<=n} 1/i^2 - 2) is exact only as T -> infinity, drawn dashed; the \
+             n T pooled: its closed form base (3 sum_{i<=n} 1/i^2 - 2) is exact only as T -> infinity, drawn dotted; the \
              gap at small T is the finite-T effect, not an error",
             mc,
             "linear-accumulate",
@@ -224,7 +216,7 @@ fn conditional(mc: &MonteCarlo) -> Result<Figure> {
         caption: caption(
             "The replicates of a run share one design X drawn from the seed and redraw the label noise; sigma = 1. Closed \
              forms sigma^2 tr(Sigma (X^T X)^{-1}) times n (replace) or sum_{i<=n} 1/i^2 (accumulate). Left: replace, \
-             d = 10, T = 20, identity covariance, three designs; dashed: the mean over designs n sigma^2 d/(T-d-1). \
+             d = 10, T = 20, identity covariance, three designs; dotted: the mean over designs n sigma^2 d/(T-d-1). \
              Right: d = 5, T = 6, power-law spectrum lambda_k = 1/k, one design, replace and accumulate; here the mean \
              over designs is infinite (T < d + 2), the conditional one is not",
             mc,
@@ -244,7 +236,7 @@ fn schedule(mc: &MonteCarlo) -> Result<Figure> {
         Limit::Finite(f) => Some(f * base),
         Limit::Unbounded | Limit::Unknown => None,
     };
-    let mut bounded = Panel::new("bounded (dashed: limits)", ITERATION, TEST_ERROR);
+    let mut bounded = Panel::new("bounded (dotted: limits)", ITERATION, TEST_ERROR);
     for (key, regime) in [(1, Regime::Accumulate), (2, Regime::Mix(0.3)), (6, Regime::FreshReal(0.5))] {
         let label = regime.to_string();
         bounded.series.extend(run(&regime)?.both(&label, key));
@@ -269,9 +261,9 @@ fn schedule(mc: &MonteCarlo) -> Result<Figure> {
             &format!(
                 "d = {d}, T = {t}, sigma = 1, identity covariance, one design per chain (reused); base = sigma^2 d/(T-d-1) \
                  = {base:.4}. Closed forms base times the schedule's factor from c_n = sum_b a_(n,b) (c_(s(b)) + e_b); \
-                 dashed levels the limits as n -> infinity: (pi^2/6) base (accumulate), base (1 + (1-LAMBDA)^2/(LAMBDA \
+                 dotted levels the limits as n -> infinity: (pi^2/6) base (accumulate), base (1 + (1-LAMBDA)^2/(LAMBDA \
                  (2-LAMBDA))) (mix:0.3), base ((1-P)^2 + P^2)/(1-P^2) (fresh-real:0.5), (pi^2/2 - 2) base \
-                 (accumulate-subsample). The accumulate-subsample closed form and limit hold as T -> infinity (dashed); \
+                 (accumulate-subsample). The accumulate-subsample closed form and limit hold as T -> infinity (dotted); \
                  at finite T the simulation lies above them (see linear-accumulate-subsample). Replace, window:3 and \
                  replace-growing grow without bound (like n, n/4 and ln n)"
             ),
@@ -322,7 +314,7 @@ fn mix(mc: &MonteCarlo) -> Result<Figure> {
         caption: caption(
             "mix:LAMBDA: generation n >= 2 fits the real batch with weight LAMBDA and the newest synthetic batch with 1 - LAMBDA; \
              d = 5, T = 20, sigma = 1, identity covariance, reused design. Closed form base (1 + sum_{m<n} (1-LAMBDA)^(2m)) \
-             with base = sigma^2 d/(T-d-1); dashed: its limit base (1 + (1-LAMBDA)^2/(LAMBDA (2-LAMBDA))). Left: LAMBDA = 0.1 \
+             with base = sigma^2 d/(T-d-1); dotted: its limit base (1 + (1-LAMBDA)^2/(LAMBDA (2-LAMBDA))). Left: LAMBDA = 0.1 \
              and 0.3 over n, thin: replace (LAMBDA = 0), unbounded. Right: the error at n = 5 and 30 against LAMBDA",
             mc,
             "linear-mix",
@@ -371,7 +363,7 @@ fn window(mc: &MonteCarlo) -> Result<Figure> {
         title: "linear-window: a window of the last K batches still collapses, slowly".into(),
         caption: caption(
             "window:K: generation n fits the last min(n, K) batches equally; d = 5, T = 20, sigma = 1, identity covariance, \
-             reused design; base = sigma^2 d/(T-d-1). Closed form from the schedule recursion; dashed: the asymptotic growth \
+             reused design; base = sigma^2 d/(T-d-1). Closed form from the schedule recursion; dotted: the asymptotic growth \
              n base (2/(K+1))^2, no finite limit. Left: K = 3 and 10 over n, thin: accumulate, bounded. Right: the error at \
              n = 100 against K (K = 1 is replace, K = 100 accumulate), the growth rate drawn for K <= n/4",
             mc,
@@ -396,7 +388,7 @@ fn replace_growing(mc: &MonteCarlo) -> Result<Figure> {
         caption: caption(
             "replace-growing: generation n fits n relabellings (n T rows) of the design by the newest model only; d = 5, \
              T = 20, sigma = 1, identity covariance, reused design; base = sigma^2 d/(T-d-1). The harmonic number \
-             H_n = sum_{i<=n} 1/i lies between ln(n + 1) and 1 + ln n (dashed): the error still grows without bound, \
+             H_n = sum_{i<=n} 1/i lies between ln(n + 1) and 1 + ln n (dotted): the error still grows without bound, \
              like ln n (a straight line on the log axis) instead of replace's n",
             mc,
             "linear-replace-growing",
@@ -438,7 +430,7 @@ fn fresh_real(mc: &MonteCarlo) -> Result<Figure> {
         caption: caption(
             "fresh-real:P: generation n >= 2 fits a fresh real batch with weight 1 - P and the newest synthetic batch with \
              weight P; d = 5, T = 20, sigma = 1, identity covariance, reused design. Closed form base (v* + (1 - v*) P^(2(n-1))), \
-             base = sigma^2 d/(T-d-1); dashed: the limit base v*, v* = ((1-P)^2 + P^2)/(1 - P^2). Left: P = 0.5 and 0.8 over \
+             base = sigma^2 d/(T-d-1); dotted: the limit base v*, v* = ((1-P)^2 + P^2)/(1 - P^2). Left: P = 0.5 and 0.8 over \
              n. Right: the error at n = 20 against P; a little synthetic data lowers it (v* < 1 for P < 2/3)",
             mc,
             "linear-fresh-real",
@@ -513,7 +505,7 @@ fn accumulate_subsample(mc: &MonteCarlo) -> Result<Figure> {
                  sigma = 1; errors in units of generation 1's. Left: the constant design x = 1 (each fit the mean of its \
                  labels), T = 1, 3, 20, exact by the covariance recursion (at T = 1 it grows like H_n). Right: Gaussian \
                  designs (reused, identity covariance), d = {d}, T = 20, 50, 200, against the large-T reference \
-                 3 H_2(n) - 2 -> pi^2/2 - 2 = {SUBSAMPLE_LIMIT:.4} (dashed), H_2(n) = sum_(i<=n) 1/i^2; thin: accumulate \
+                 3 H_2(n) - 2 -> pi^2/2 - 2 = {SUBSAMPLE_LIMIT:.4} (dotted), H_2(n) = sum_(i<=n) 1/i^2; thin: accumulate \
                  without subsampling, H_2(n)"
             ),
             mc,
@@ -565,7 +557,7 @@ fn ridge(mc: &MonteCarlo) -> Result<Figure> {
                 "Ridge regression, argmin (1/N) ||y - X w||^2 + lambda ||w||^2, in the loop; one design X (seed {seed}) \
                  shared by every replicate, d = {d}, T = {t}, sigma = {sigma}, power-law spectrum lambda_k = 1/k, \
                  w* = (1, ..., 1)/sqrt(d). Closed form (bias + variance per eigendirection of X^T X) on a grid of lambda, \
-                 simulations at lambda = 10^-3, 10^-2.5, ..., 100, at generations n = 1, 5, 20, 50; dashed: the error \
+                 simulations at lambda = 10^-3, 10^-2.5, ..., 100, at generations n = 1, 5, 20, 50; dotted: the error \
                  ||w*||^2_Sigma = {null:.3} of the null model w = 0, the limit of large lambda. Under replace the \
                  U-shapes rise with n until the best penalty is the null model; under accumulate they stay near generation 1's"
             ),
@@ -609,7 +601,7 @@ fn downstream(mc: &MonteCarlo) -> Result<Figure> {
         caption: caption(
             "A chain of n least-squares generations (T0 fresh rows each, noise sigma0), then a downstream ridge model on T rows \
              labelled by w_n (noise sigma), scored against w*. Left: d = 10, T0 = 100, sigma0 = 1, T = 50, sigma = 1, \
-             lambda = 0, over designs: sigma^2 d/(T-d-1) + n sigma0^2 d/(T0-d-1), dashed the first term, thin the chain \
+             lambda = 0, over designs: sigma^2 d/(T-d-1) + n sigma0^2 d/(T0-d-1), dotted the first term, thin the chain \
              term. Right: d = 5, T0 = 12, sigma0 = 0.5, T = 20, sigma = 1, one downstream design (seed 29), lambda = 0, 0.3, \
              1: the penalty shrinks the chain term's slope, it cannot remove it",
             mc,
