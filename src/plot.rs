@@ -20,7 +20,9 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 /// Pixels of one panel at scale 1 (SVG); PNG doubles every size.
-pub const PANEL: (u32, u32) = (520, 400);
+/// Sized so that a three-panel figure printed 7 inches wide keeps its tick labels above 5.5 pt
+/// (two panels: above 8 pt).
+pub const PANEL: (u32, u32) = (480, 380);
 
 /// Simulated series with at most this many points get error bars instead of a band.
 const SPARSE: usize = 12;
@@ -106,7 +108,7 @@ fn legend_columns(figure: &Figure) -> usize {
 }
 
 /// Legend text size and the width of a legend sample, at scale 1.
-const LEGEND_TEXT: u32 = 16;
+const LEGEND_TEXT: u32 = 17;
 const LEGEND_SAMPLE: f64 = 40.0;
 
 /// Renders `figure` to an SVG document.
@@ -331,11 +333,11 @@ fn draw_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Panel, 
     let ((x0, x1), (y0, y1)) = panel_ranges(panel);
     let mut builder = ChartBuilder::on(area);
     builder
-        .caption(&panel.title, scale.text(18))
+        .caption(&panel.title, scale.text(19))
         .margin(scale.px(10))
         .margin_right(scale.px(18))
-        .x_label_area_size(scale.px(48))
-        .y_label_area_size(scale.px(66));
+        .x_label_area_size(scale.px(54))
+        .y_label_area_size(scale.px(72));
     match (panel.x_log, panel.y_log) {
         (false, false) => fill(&mut builder.build_cartesian_2d(x0..x1, y0..y1)?, panel, scale),
         (true, false) => fill(&mut builder.build_cartesian_2d((x0..x1).log_scale(), y0..y1)?, panel, scale),
@@ -358,8 +360,8 @@ where
         .y_label_formatter(&tick)
         .x_labels(6)
         .y_labels(6)
-        .label_style(scale.text(14))
-        .axis_desc_style(scale.text(16))
+        .label_style(scale.text(16))
+        .axis_desc_style(scale.text(18))
         .bold_line_style(BLACK.mix(0.12))
         .light_line_style(BLACK.mix(0.04))
         .draw()?;
