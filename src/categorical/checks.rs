@@ -5,7 +5,7 @@
 //! error is a fair yardstick at every horizon. Absorption times have geometric
 //! tails (`P(tau > g) <= (1 - M^-M)^(g-1)`), so their mean is checked too.
 
-use super::CategoricalSetup;
+use super::{CategoricalSetup, zipf};
 use super::exact::{BinomialChain, diffusion_absorption_time};
 use super::sim::{CategoricalChain, FixationChain};
 use super::theory::{CategoricalTheory, Metric, gini_simpson};
@@ -89,13 +89,6 @@ struct Case {
     generations: u64,
     at: Vec<(Metric, &'static [u64])>,
     reference: Reference,
-}
-
-/// `p_k` proportional to `k^(-s)`, `k = 1..=K`.
-fn zipf(outcomes: usize, s: f64) -> Vec<f64> {
-    let w: Vec<f64> = (1..=outcomes).map(|k| (k as f64).powf(-s)).collect();
-    let total: f64 = w.iter().sum();
-    w.iter().map(|x| x / total).collect()
 }
 
 impl Case {

@@ -1,7 +1,7 @@
 //! The categorical family's figures: every closed form drawn as a line over
 //! the Monte Carlo mean and its band of two standard errors.
 
-use super::CategoricalSetup;
+use super::{CategoricalSetup, zipf};
 use super::exact::{BinomialChain, diffusion_absorption_time};
 use super::sim::{CategoricalChain, FixationChain};
 use super::theory::{CategoricalTheory, Metric, accumulate_diversity_limit, gini_simpson};
@@ -20,10 +20,6 @@ pub const FIGURES: [FigureSpec; 6] = [
     FigureSpec { id: "categorical-tail-loss", replicates: 4000, build: tail_loss },
     FigureSpec { id: "categorical-absorption-time", replicates: 2000, build: absorption_time },
 ];
-
-fn zipf(outcomes: usize, s: f64) -> Vec<f64> {
-    super::Initial::Zipf(s).probabilities(Some(outcomes)).unwrap_or_default()
-}
 
 /// A simulated setting: the chain's summaries of one metric, generation by generation.
 struct Run {

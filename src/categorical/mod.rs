@@ -72,19 +72,28 @@ impl Initial {
     /// and Zipf; a list carries its own `K`, and `outcomes`, when given, must
     /// agree with it).
     pub fn probabilities(&self, outcomes: Option<usize>) -> Result<Vec<f64>> {
-        let weights = match self {
+        Ok(match self {
             Initial::List(p) => {
                 if let Some(k) = outcomes.filter(|&k| k != p.len()) {
                     return Err(Error::invalid("outcomes", k, format!("the list given to --initial has {} outcomes", p.len())));
                 }
-                return validate_probabilities(p);
+                validate_probabilities(p)?
             }
-            Initial::Uniform => vec![1.0; count(outcomes)?],
-            Initial::Zipf(s) => (1..=count(outcomes)?).map(|k| (k as f64).powf(-s)).collect(),
-        };
-        let total: f64 = weights.iter().sum();
-        Ok(weights.iter().map(|w| w / total).collect())
+            Initial::Uniform => {
+                let k = count(outcomes)?;
+                vec![1.0 / k as f64; k]
+            }
+            Initial::Zipf(s) => zipf(count(outcomes)?, *s),
+        })
     }
+}
+
+/// Zipf's law on `outcomes >= 1` outcomes with exponent `s >= 0`: `p_k`
+/// proportional to `k^(-s)`.
+pub fn zipf(outcomes: usize, s: f64) -> Vec<f64> {
+    let weights: Vec<f64> = (1..=outcomes).map(|k| (k as f64).powf(-s)).collect();
+    let total: f64 = weights.iter().sum();
+    weights.iter().map(|w| w / total).collect()
 }
 
 /// The default number of outcomes of uniform and Zipf starts.
