@@ -321,8 +321,8 @@ fn tick(v: &f64) -> String {
         return "0".into();
     }
     let exponent = v.abs().log10();
-    if (exponent < -3.0 || exponent > 4.0) && (exponent - exponent.round()).abs() < 1e-9 {
-        return format!("10^{}", exponent.round() as i32).replace("10^", "1e");
+    if !(-3.0..=4.0).contains(&exponent) && (exponent - exponent.round()).abs() < 1e-9 {
+        return format!("1e{}", exponent.round() as i32);
     }
     let text = format!("{:.4}", v);
     let text = text.trim_end_matches('0').trim_end_matches('.');

@@ -3,8 +3,8 @@
 //! empirical frequencies of its training data.
 //!
 //! A multinomial vector is drawn by conditional binomials over the outcomes
-//! still present: `C_k ~ Binomial(M - C_1 - ... - C_(k-1), w_k / (w_k + ...
-//! + w_K))`. After generation 1 the weights are integer counts, so every
+//! still present: `C_k ~ Binomial(M - C_1 - ... - C_(k-1), w_k / (w_k +
+//! ... + w_K))`. After generation 1 the weights are integer counts, so every
 //! conditional probability is an exact ratio of integers. Outcomes that have
 //! vanished are dropped from the support and cost nothing.
 
@@ -61,10 +61,10 @@ impl Counts {
     /// Keeps the outcomes whose new count is positive (replace).
     fn replace(&mut self, batch: &[u64]) {
         let mut kept = 0;
-        for i in 0..batch.len() {
-            if batch[i] > 0 {
+        for (i, &c) in batch.iter().enumerate() {
+            if c > 0 {
                 self.outcome[kept] = self.outcome[i];
-                self.count[kept] = batch[i];
+                self.count[kept] = c;
                 kept += 1;
             }
         }
