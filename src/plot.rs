@@ -149,12 +149,7 @@ type Drawn<DB> = std::result::Result<(), DrawingAreaErrorKind<<DB as DrawingBack
 fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, figure: &Figure, scale: Scale) -> Drawn<DB> {
     root.fill(&WHITE)?;
     let (title, rest) = root.split_vertically(scale.px(44));
-    // The title shrinks until it fits the width (down to 14 px at scale 1).
-    let width = title.dim_in_pixel().0.saturating_sub(scale.px(24));
-    let mut size = 22;
-    while size > 14 && title.estimate_text_size(&figure.title, &scale.bold(size))?.0 > width {
-        size -= 1;
-    }
+    let (size, _) = title_size(&title, figure, scale)?;
     title.draw_text(&figure.title, &scale.bold(size), (scale.px(12) as i32, scale.px(10) as i32))?;
     let columns = figure.columns.max(1);
     let rows = figure.panels.len().div_ceil(columns);
@@ -174,6 +169,27 @@ struct Entry<'a> {
     simulated: bool,
     /// Every simulated series of the entry is drawn with error bars, not a band.
     sparse: bool,
+}
+
+/// The title's font size (it shrinks from 22 px to at most 14 px at scale 1 to
+/// fit the width) and whether it fits at that size.
+fn title_size<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, figure: &Figure, scale: Scale) -> std::result::Result<(u32, bool), DrawingAreaErrorKind<DB::ErrorType>> {
+    let width = area.dim_in_pixel().0.saturating_sub(scale.px(24));
+    let fits = |size: u32| area.estimate_text_size(&figure.title, &scale.bold(size)).map(|(w, _)| w <= width);
+    let mut size = 22;
+    while size > 14 && !fits(size)? {
+        size -= 1;
+    }
+    Ok((size, fits(size)?))
+}
+
+/// Whether the figure's title fits its width at the smallest title size
+/// (a longer title would be clipped).
+pub fn title_fits(figure: &Figure) -> Result<bool> {
+    fonts()?;
+    let mut text = String::new();
+    let root = SVGBackend::with_string(&mut text, canvas(figure, Scale(1))).into_drawing_area();
+    title_size(&root, figure, Scale(1)).map(|(_, fits)| fits).map_err(|e| drawing_error(figure, e))
 }
 
 /// The entries of the legend, one per distinct (label, key), in order of appearance.
@@ -335,6 +351,7 @@ fn draw_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Panel, 
     builder
         .caption(&panel.title, scale.text(19))
         .margin(scale.px(10))
+        .margin_top(scale.px(16))
         .margin_right(scale.px(18))
         .x_label_area_size(scale.px(54))
         .y_label_area_size(scale.px(72));

@@ -4,7 +4,7 @@
 
 use model_collapse::figure::{Figure, Style, figures, find};
 use model_collapse::mc::MonteCarlo;
-use model_collapse::plot::{PNG_SCALE, canvas_size, svg, write_png, write_svg};
+use model_collapse::plot::{PNG_SCALE, canvas_size, svg, title_fits, write_png, write_svg};
 use std::path::PathBuf;
 
 /// Few replicates: these tests check the drawing, not the statistics.
@@ -76,6 +76,7 @@ fn every_figure_renders_to_svg_and_png() {
             "{}: no closed form is drawn",
             spec.id
         );
+        assert!(title_fits(&figure).unwrap(), "{}: the title `{}` is clipped even at the smallest size", spec.id, figure.title);
         let svg_path = dir.join(format!("{}.svg", spec.id));
         let png_path = dir.join(format!("{}.png", spec.id));
         write_svg(&figure, &svg_path).unwrap();

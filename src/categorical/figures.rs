@@ -8,7 +8,7 @@ use super::theory::{CategoricalTheory, Metric, accumulate_diversity_limit, gini_
 use crate::error::Result;
 use crate::figure::{Figure, FigureSpec, Panel, Series, Style, generations};
 use crate::linear::Regime;
-use crate::mc::MonteCarlo;
+use crate::mc::{Chain, MonteCarlo};
 use crate::stats::Summary;
 
 /// The categorical family's figures.
@@ -68,7 +68,7 @@ fn martingale(mc: &MonteCarlo) -> Result<Figure> {
     let (_, values) = few.run_keeping(&chain)?;
     let mut panel = Panel::new("replace: 12 chains of the tail mass", "generation g", "tail mass p_g(A)");
     for r in 0..12 {
-        let row = &values[r * chain_width(&chain)..];
+        let row = &values[r * chain.width()..];
         let ys: Vec<f64> = (1..=n).map(|g| row[chain.index(Metric::TailMass, g)]).collect();
         panel.series.push(Series::plain(if r == 0 { "one chain" } else { "" }, Style::Thin, 6, generations(n), ys));
     }
@@ -76,11 +76,6 @@ fn martingale(mc: &MonteCarlo) -> Result<Figure> {
     panels.push(panel);
     let settings = format!("Zipf(1.1) on K = 20 outcomes, M = 20, S_0 = M, tail fraction 0.1 (p_0(A) = {:.3})", setup.tail_mass());
     Ok(Figure::new("categorical-martingale", "categorical-martingale: E p_g = p_0 under replace and accumulate", &settings, mc, 3, panels))
-}
-
-fn chain_width(chain: &CategoricalChain) -> usize {
-    use crate::mc::Chain;
-    chain.width()
 }
 
 fn replace_diversity(mc: &MonteCarlo) -> Result<Figure> {
@@ -110,7 +105,7 @@ fn accumulate_diversity(mc: &MonteCarlo) -> Result<Figure> {
         let limit = gini_simpson(&p) * accumulate_diversity_limit(real, m);
         panel.series.push(Series::bound(format!("S_0 = {real}: limit"), key, [1.0, n as f64], [limit; 2]));
     }
-    Ok(Figure::new("categorical-accumulate-diversity", "categorical-accumulate-diversity: the diversity falls to a positive limit", "Zipf(1.1) on K = 20 outcomes, M = 5, real pools S_0 = 2, 5, 20; limits (1 - 1/S_0) Gamma(b)^2/(Gamma(b-x) Gamma(b+x)) times H(p_0)", mc, 1, vec![panel]))
+    Ok(Figure::new("categorical-accumulate-diversity", "categorical-accumulate-diversity: down to a positive limit", "Zipf(1.1) on K = 20 outcomes, M = 5, real pools S_0 = 2, 5, 20; limits (1 - 1/S_0) Gamma(b)^2/(Gamma(b-x) Gamma(b+x)) times H(p_0)", mc, 1, vec![panel]))
 }
 
 fn fixation(mc: &MonteCarlo) -> Result<Figure> {
