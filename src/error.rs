@@ -43,18 +43,10 @@ pub type Result<T> = std::result::Result<T, Error>;
 
 /// Checks that a real parameter is finite.
 pub fn require_finite(parameter: &'static str, value: f64) -> Result<f64> {
-    if value.is_finite() {
-        Ok(value)
-    } else {
-        Err(Error::invalid(parameter, value, "must be a finite number"))
-    }
+    if value.is_finite() { Ok(value) } else { Err(Error::invalid(parameter, value, "must be a finite number")) }
 }
 
 /// Checks that a count is at least `min`.
 pub fn require_at_least(parameter: &'static str, value: u64, min: u64) -> Result<u64> {
-    if value >= min {
-        Ok(value)
-    } else {
-        Err(Error::invalid(parameter, value, format!("must be at least {min}")))
-    }
+    if value >= min { Ok(value) } else { Err(Error::invalid(parameter, value, format!("must be at least {min}"))) }
 }

@@ -99,12 +99,7 @@ impl MonteCarlo {
     /// when `keep`, the observations in replicate order.
     fn blocks<C: Chain>(&self, chain: &C, keep: bool) -> Result<(Vec<Moments>, Vec<f64>)> {
         let blocks = self.replicates.div_ceil(BLOCK);
-        let work = || {
-            (0..blocks)
-                .into_par_iter()
-                .map(|b| self.block(chain, b, keep))
-                .collect::<Result<Vec<_>>>()
-        };
+        let work = || (0..blocks).into_par_iter().map(|b| self.block(chain, b, keep)).collect::<Result<Vec<_>>>();
         let per_block = match self.threads {
             None => work(),
             Some(k) => rayon::ThreadPoolBuilder::new()
@@ -134,9 +129,7 @@ impl MonteCarlo {
             chain.run(&mut replicate_rng(self.seed, r), &mut out)?;
             for (i, (a, &x)) in acc.iter_mut().zip(&out).enumerate() {
                 if !x.is_finite() {
-                    return Err(Error::Numerical(format!(
-                        "replicate {r} produced the non-finite value {x} at observation {i}"
-                    )));
+                    return Err(Error::Numerical(format!("replicate {r} produced the non-finite value {x} at observation {i}")));
                 }
                 a.push(x);
             }

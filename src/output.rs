@@ -140,12 +140,9 @@ impl Table {
     /// Aligned text columns: numbers right-aligned, text left-aligned.
     pub fn to_text(&self) -> String {
         let cells: Vec<Vec<String>> = self.rows.iter().map(|r| r.iter().map(Cell::short).collect()).collect();
-        let widths: Vec<usize> = (0..self.columns.len())
-            .map(|j| cells.iter().map(|r| r[j].len()).chain([self.columns[j].len()]).max().unwrap_or(0))
-            .collect();
-        let numeric: Vec<bool> = (0..self.columns.len())
-            .map(|j| self.rows.iter().all(|r| !matches!(r[j], Cell::Text(_))))
-            .collect();
+        let widths: Vec<usize> =
+            (0..self.columns.len()).map(|j| cells.iter().map(|r| r[j].len()).chain([self.columns[j].len()]).max().unwrap_or(0)).collect();
+        let numeric: Vec<bool> = (0..self.columns.len()).map(|j| self.rows.iter().all(|r| !matches!(r[j], Cell::Text(_)))).collect();
         let line = |items: Vec<String>| {
             let padded: Vec<String> = items
                 .iter()

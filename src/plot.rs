@@ -173,7 +173,11 @@ struct Entry<'a> {
 
 /// The title's font size (it shrinks from 22 px to at most 14 px at scale 1 to
 /// fit the width) and whether it fits at that size.
-fn title_size<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, figure: &Figure, scale: Scale) -> std::result::Result<(u32, bool), DrawingAreaErrorKind<DB::ErrorType>> {
+fn title_size<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    figure: &Figure,
+    scale: Scale,
+) -> std::result::Result<(u32, bool), DrawingAreaErrorKind<DB::ErrorType>> {
     let width = area.dim_in_pixel().0.saturating_sub(scale.px(24));
     let fits = |size: u32| area.estimate_text_size(&figure.title, &scale.bold(size)).map(|(w, _)| w <= width);
     let mut size = 22;
@@ -302,7 +306,8 @@ fn draw_marker<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, at: (i32, i32)
 
 /// The range of an axis over every point and band, padded; log axes snapped to decades.
 fn range(values: impl Iterator<Item = f64>, log: bool) -> (f64, f64) {
-    let (mut lo, mut hi) = values.filter(|v| v.is_finite() && (!log || *v > 0.0)).fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
+    let (mut lo, mut hi) =
+        values.filter(|v| v.is_finite() && (!log || *v > 0.0)).fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
     if !lo.is_finite() {
         return if log { (0.1, 10.0) } else { (0.0, 1.0) };
     }
@@ -386,9 +391,15 @@ where
     for series in &panel.series {
         let points: Vec<(f64, f64)> = series.points.iter().filter(|p| visible(p.x, p.y)).map(|p| (p.x, p.y)).collect();
         if series.style == Style::Simulation {
-            let bands: Vec<_> = series.points.iter().filter_map(|p| p.band.map(|b| (p.x, b))).filter(|(x, b)| visible(*x, b.0) && visible(*x, b.1)).collect();
+            let bands: Vec<_> = series
+                .points
+                .iter()
+                .filter_map(|p| p.band.map(|b| (p.x, b)))
+                .filter(|(x, b)| visible(*x, b.0) && visible(*x, b.1))
+                .collect();
             if bands.len() > SPARSE {
-                let polygon: Vec<(f64, f64)> = bands.iter().map(|(x, b)| (*x, b.1)).chain(bands.iter().rev().map(|(x, b)| (*x, b.0))).collect();
+                let polygon: Vec<(f64, f64)> =
+                    bands.iter().map(|(x, b)| (*x, b.1)).chain(bands.iter().rev().map(|(x, b)| (*x, b.0))).collect();
                 chart.draw_series(std::iter::once(Polygon::new(polygon, colour(series.key).mix(0.2).filled())))?;
             } else {
                 // A few isolated points: error bars, since a band between them would invent a curve.

@@ -39,15 +39,14 @@ pub struct Reference {
 
 /// Every registered theorem, family by family.
 pub fn theorems() -> Vec<Theorem> {
-    [&crate::linear::checks::THEOREMS[..], &crate::gaussian::checks::THEOREMS[..], &crate::categorical::checks::THEOREMS[..]]
-        .concat()
+    [&crate::linear::checks::THEOREMS[..], &crate::gaussian::checks::THEOREMS[..], &crate::categorical::checks::THEOREMS[..]].concat()
 }
 
 /// The theorem with this id, or an error listing the known ids.
 pub fn find(id: &str) -> Result<Theorem> {
     let all = theorems();
-    all.iter().find(|t| t.id == id).copied().ok_or_else(|| Error::UnknownTheorem {
-        id: id.to_string(),
-        known: all.iter().map(|t| t.id).collect::<Vec<_>>().join(", "),
-    })
+    all.iter()
+        .find(|t| t.id == id)
+        .copied()
+        .ok_or_else(|| Error::UnknownTheorem { id: id.to_string(), known: all.iter().map(|t| t.id).collect::<Vec<_>>().join(", ") })
 }

@@ -47,10 +47,7 @@ pub fn trigamma(x: f64) -> f64 {
         x += 1.0;
     }
     let r = 1.0 / (x * x);
-    let bernoulli = r
-        * (1.0 / 6.0
-            - r * (1.0 / 30.0
-                - r * (1.0 / 42.0 - r * (1.0 / 30.0 - r * (5.0 / 66.0 - r * 691.0 / 2730.0)))));
+    let bernoulli = r * (1.0 / 6.0 - r * (1.0 / 30.0 - r * (1.0 / 42.0 - r * (1.0 / 30.0 - r * (5.0 / 66.0 - r * 691.0 / 2730.0)))));
     climbed + (1.0 + 0.5 / x + bernoulli) / x
 }
 
@@ -385,10 +382,7 @@ mod tests {
             let (mean, sd, h) = (l.mean(), l.variance().sqrt(), 0.01);
             let ys: Vec<f64> = (-6000..=2000).map(|i| i as f64 * h).collect();
             let fs: Vec<f64> = ys.iter().map(|y| l.cdf(mean + sd * y)).collect();
-            assert!(
-                fs.windows(2).all(|w| w[0] <= w[1] + 1e-12)
-                    && fs.iter().all(|f| (0.0..=1.0).contains(f))
-            );
+            assert!(fs.windows(2).all(|w| w[0] <= w[1] + 1e-12) && fs.iter().all(|f| (0.0..=1.0).contains(f)));
             // E Y = int (1{y > 0} - F), E Y^2 = 2 int y (1{y > 0} - F), by the trapezoid rule. The
             // step's jump at 0 is taken at its midpoint, so the Euler-Maclaurin terms of the two
             // half-lines cancel, except the kink of y 1{y > 0} in E Y^2: it adds exactly -h^2/6.
@@ -397,17 +391,13 @@ mod tests {
             let m1: f64 = h * tail.iter().sum::<f64>();
             let m2 = 2.0 * h * ys.iter().zip(&tail).map(|(y, t)| y * t).sum::<f64>() + h * h / 6.0;
             println!("{terms:?}, shift {shift}: E Y = {m1:e}, E Y^2 - 1 = {:e}", m2 - 1.0);
-            assert!(
-                m1.abs() < 1e-8 && (m2 - 1.0).abs() < 1e-8,
-                "{terms:?}: E Y = {m1:e}, E Y^2 = {m2}"
-            );
+            assert!(m1.abs() < 1e-8 && (m2 - 1.0).abs() < 1e-8, "{terms:?}: E Y = {m1:e}, E Y^2 = {m2}");
         }
     }
 
     #[test]
     fn quantile_inverts_cdf() {
-        let laws =
-            [law(&[(2.0, 1)], 0.0), law(&[(1.0, 2), (3.0, 1)], 4.0), law(&[(9999.0, 1000)], -9e3)];
+        let laws = [law(&[(2.0, 1)], 0.0), law(&[(1.0, 2), (3.0, 1)], 4.0), law(&[(9999.0, 1000)], -9e3)];
         let mut worst: f64 = 0.0;
         for l in &laws {
             for p in [1e-6, 0.01, 0.3, 0.5, 0.9, 0.999_999] {
@@ -424,9 +414,7 @@ mod tests {
     fn timing_of_one_cdf_call() {
         for (dof, count) in [(99.0, 100), (9999.0, 1000), (2.0, 1), (1.0, 1000)] {
             let l = law(&[(dof, count)], 0.0);
-            let xs: Vec<f64> = (0..1000)
-                .map(|i| l.quantile(0.001) + (i as f64) * 1e-3 * l.variance().sqrt() * 6.0)
-                .collect();
+            let xs: Vec<f64> = (0..1000).map(|i| l.quantile(0.001) + (i as f64) * 1e-3 * l.variance().sqrt() * 6.0).collect();
             let start = std::time::Instant::now();
             let total: f64 = xs.iter().map(|&x| l.cdf(x)).sum();
             let per_call = start.elapsed().as_secs_f64() / xs.len() as f64;

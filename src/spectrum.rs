@@ -39,11 +39,7 @@ impl Spectrum {
             return bad(format!("needs one eigenvalue per dimension: {} given, dim = {dim}", v.len()));
         }
         match self.eigenvalues(dim).iter().position(|l| !(l.is_finite() && *l > 0.0)) {
-            Some(k) => bad(format!(
-                "every eigenvalue must be positive and finite, but lambda_{} = {}",
-                k + 1,
-                self.eigenvalues(dim)[k]
-            )),
+            Some(k) => bad(format!("every eigenvalue must be positive and finite, but lambda_{} = {}", k + 1, self.eigenvalues(dim)[k])),
             None => Ok(()),
         }
     }
@@ -68,11 +64,7 @@ impl FromStr for Spectrum {
     /// `identity`, `power:ALPHA` or `diag:L1,L2,...`.
     fn from_str(s: &str) -> Result<Self> {
         let bad = |rule: &str| Error::invalid("spectrum", s, rule);
-        let number = |x: &str| {
-            x.trim()
-                .parse::<f64>()
-                .map_err(|_| Error::invalid("spectrum", s, format!("`{x}` is not a number")))
-        };
+        let number = |x: &str| x.trim().parse::<f64>().map_err(|_| Error::invalid("spectrum", s, format!("`{x}` is not a number")));
         match s.split_once(':') {
             None if s == "identity" => Ok(Spectrum::Identity),
             Some(("power", a)) => Ok(Spectrum::PowerLaw(number(a)?)),

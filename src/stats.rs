@@ -64,14 +64,7 @@ impl Moments {
         let std_dev = self.variance().sqrt();
         let std_error = std_dev / (self.count as f64).sqrt();
         let half = student_quantile(0.5 + level / 2.0, self.count.saturating_sub(1)) * std_error;
-        Summary {
-            replicates: self.count,
-            mean: self.mean,
-            std_dev,
-            std_error,
-            ci_low: self.mean - half,
-            ci_high: self.mean + half,
-        }
+        Summary { replicates: self.count, mean: self.mean, std_dev, std_error, ci_low: self.mean - half, ci_high: self.mean + half }
     }
 }
 
@@ -133,9 +126,7 @@ pub fn normal_quantile(p: f64) -> f64 {
 pub fn student_quantile(p: f64, dof: u64) -> f64 {
     match dof {
         0 => f64::INFINITY,
-        1..=10_000 => StudentsT::new(0.0, 1.0, dof as f64)
-            .expect("location 0, scale 1 and dof >= 1 are valid")
-            .inverse_cdf(p),
+        1..=10_000 => StudentsT::new(0.0, 1.0, dof as f64).expect("location 0, scale 1 and dof >= 1 are valid").inverse_cdf(p),
         _ => normal_quantile(p),
     }
 }

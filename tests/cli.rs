@@ -217,7 +217,20 @@ fn overparam_theory_simulate_and_errors() {
     assert!(out.status.success(), "{}", stderr(&out));
     let text = String::from_utf8(out.stdout).unwrap();
     assert_eq!(text, "generation,expected_relative_distance\n1,0.5\n2,0.75\n3,0.875\n");
-    let out = collapse(&["simulate", "overparam", "--dim", "6", "--samples", "2", "--generations", "2", "--replicates", "50", "--format", "json"]);
+    let out = collapse(&[
+        "simulate",
+        "overparam",
+        "--dim",
+        "6",
+        "--samples",
+        "2",
+        "--generations",
+        "2",
+        "--replicates",
+        "50",
+        "--format",
+        "json",
+    ]);
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc["theorem"], "linear-overparameterised");
     assert_eq!(doc["rows"].as_array().unwrap().len(), 2);
@@ -275,7 +288,20 @@ fn subsample_is_exact_on_the_constant_design_and_asymptotic_otherwise() {
     let out = collapse(&with(&exact, &["--generations", "2", "--format", "csv"]));
     // T = 1: E theta_n^2 = sigma^2 H_n.
     assert_eq!(String::from_utf8(out.stdout).unwrap(), "generation,expected_test_error\n1,1\n2,1.5\n");
-    let out = collapse(&["simulate", "linear", "--regime", "accumulate-subsample", "--design", "fresh", "--generations", "3", "--replicates", "20", "--format", "json"]);
+    let out = collapse(&[
+        "simulate",
+        "linear",
+        "--regime",
+        "accumulate-subsample",
+        "--design",
+        "fresh",
+        "--generations",
+        "3",
+        "--replicates",
+        "20",
+        "--format",
+        "json",
+    ]);
     assert!(stderr(&out).contains("asymptotic reference"), "{}", stderr(&out));
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(doc["reference"].as_str().unwrap().starts_with("asymptotic"));
@@ -290,7 +316,8 @@ fn downstream_theory_simulate_and_errors() {
     let out = collapse(&with(&["theory", "downstream"], &with(&args, &["--format", "csv"])));
     assert!(out.status.success(), "{}", stderr(&out));
     // sigma^2 d/(T-d-1) + n sigma0^2 d/(T0-d-1) = 4 + n * 2/3.
-    let rows: Vec<f64> = String::from_utf8(out.stdout).unwrap().lines().skip(1).map(|l| l.split(',').nth(1).unwrap().parse().unwrap()).collect();
+    let rows: Vec<f64> =
+        String::from_utf8(out.stdout).unwrap().lines().skip(1).map(|l| l.split(',').nth(1).unwrap().parse().unwrap()).collect();
     for (n, v) in rows.iter().enumerate() {
         assert!((v - (4.0 + n as f64 * 2.0 / 3.0)).abs() < 1e-12, "n = {n}: {v}");
     }

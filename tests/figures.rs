@@ -71,11 +71,7 @@ fn every_figure_renders_to_svg_and_png() {
         assert!(!figure.panels.is_empty() && figure.panels.iter().all(|p| !p.series.is_empty()), "{}: an empty panel", spec.id);
         assert!(figure.caption.contains(&format!("collapse plot {}", spec.id)), "{}: the caption lacks its command", spec.id);
         assert!(figure.caption.contains(&format!("{REPLICATES} replicates, seed 5")), "{}: the caption lacks its replication", spec.id);
-        assert!(
-            figure.panels.iter().flat_map(|p| &p.series).any(|s| s.style == Style::Theory),
-            "{}: no closed form is drawn",
-            spec.id
-        );
+        assert!(figure.panels.iter().flat_map(|p| &p.series).any(|s| s.style == Style::Theory), "{}: no closed form is drawn", spec.id);
         assert!(title_fits(&figure).unwrap(), "{}: the title `{}` is clipped even at the smallest size", spec.id, figure.title);
         let svg_path = dir.join(format!("{}.svg", spec.id));
         let png_path = dir.join(format!("{}.png", spec.id));
@@ -113,7 +109,8 @@ fn cli_writes_figure_and_data_and_rejects_unknown_ids() {
     let csv = std::fs::read_to_string(&data).unwrap();
     assert!(csv.starts_with("panel,series,style,x,y,low,high\n"), "{csv}");
     assert!(csv.contains(",simulation,") && csv.contains(",theory,"), "{csv}");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_collapse")).args(["plot", "no-such-theorem", "--dir"]).arg(&dir).output().unwrap();
+    let out =
+        std::process::Command::new(env!("CARGO_BIN_EXE_collapse")).args(["plot", "no-such-theorem", "--dir"]).arg(&dir).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.starts_with("error: unknown theorem id `no-such-theorem`; known ids: all, "), "{err}");

@@ -10,8 +10,7 @@
 //! standard errors across replicates, with a fixed seed and a negative control.
 
 use model_collapse::gaussian::theory::{
-    GaussianTheory, Metric, accumulate_mean_factors, accumulate_variance_factors, log_drift,
-    log_drift_variance, mix_mean_factor, sd_factor,
+    GaussianTheory, Metric, accumulate_mean_factors, accumulate_variance_factors, log_drift, log_drift_variance, mix_mean_factor, sd_factor,
 };
 use model_collapse::gaussian::{Estimator, GaussianSetup};
 use model_collapse::linear::Regime;
@@ -415,8 +414,7 @@ mod gaussian_multivariate {
 
     /// `(d, spectrum, M >= d + 1, n, sigma, estimator)`.
     fn chain() -> impl Strategy<Value = (usize, Spectrum, usize, u64, f64, Estimator)> {
-        (shape(), 0usize..2000, 1u64..200, sigma(), fitted())
-            .prop_map(|((d, sp), extra, n, s, e)| (d, sp, d + 1 + extra, n, s, e))
+        (shape(), 0usize..2000, 1u64..200, sigma(), fitted()).prop_map(|((d, sp), extra, n, s, e)| (d, sp, d + 1 + extra, n, s, e))
     }
 
     proptest! {

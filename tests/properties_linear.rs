@@ -5,8 +5,8 @@
 use approx::assert_relative_eq;
 use model_collapse::linear::sim::{FixedDesign, GivenDesign};
 use model_collapse::linear::theory::{
-    ConditionalTheory, Limit, LinearTheory, factor_curve, fresh_real_factor, harmonic2, limit_factor, mix_factor,
-    replace_growing_factor, schedule_factors, window_slope,
+    ConditionalTheory, Limit, LinearTheory, factor_curve, fresh_real_factor, harmonic2, limit_factor, mix_factor, replace_growing_factor,
+    schedule_factors, window_slope,
 };
 use model_collapse::linear::{Design, LinearSetup, Regime, Spectrum};
 use proptest::prelude::*;

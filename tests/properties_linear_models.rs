@@ -75,13 +75,11 @@ mod linear_accumulate_subsample {
 
 /// A random given design of a random setup with a ridge penalty.
 fn ridge_setup() -> impl Strategy<Value = (LinearSetup, GivenDesign)> {
-    (1usize..8, 0usize..10, 0.1f64..3.0, 0.0f64..1.5, 0.001f64..5.0, any::<u64>()).prop_map(
-        |(d, extra, sigma, alpha, lambda, seed)| {
-            let setup = LinearSetup::new(d, d + extra, sigma, Spectrum::PowerLaw(alpha)).unwrap().with_ridge(lambda).unwrap();
-            let given = GivenDesign::new(&setup, FixedDesign::Seed(seed)).unwrap();
-            (setup, given)
-        },
-    )
+    (1usize..8, 0usize..10, 0.1f64..3.0, 0.0f64..1.5, 0.001f64..5.0, any::<u64>()).prop_map(|(d, extra, sigma, alpha, lambda, seed)| {
+        let setup = LinearSetup::new(d, d + extra, sigma, Spectrum::PowerLaw(alpha)).unwrap().with_ridge(lambda).unwrap();
+        let given = GivenDesign::new(&setup, FixedDesign::Seed(seed)).unwrap();
+        (setup, given)
+    })
 }
 
 /// `linear-ridge`

@@ -5,10 +5,10 @@
 //! error is a fair yardstick at every horizon. Absorption times have geometric
 //! tails (`P(tau > g) <= (1 - M^-M)^(g-1)`), so their mean is checked too.
 
-use super::{CategoricalSetup, zipf};
 use super::exact::{BinomialChain, diffusion_absorption_time};
 use super::sim::{CategoricalChain, FixationChain};
 use super::theory::{CategoricalTheory, Metric, gini_simpson};
+use super::{CategoricalSetup, zipf};
 use crate::error::{Error, Result};
 use crate::linear::Regime;
 use crate::mc::MonteCarlo;
@@ -140,9 +140,10 @@ impl Case {
     fn reference(&self, metric: Metric) -> Result<Vec<f64>> {
         let setup = self.setup(self.regime.clone())?;
         let curve = |setup: &CategoricalSetup| {
-            CategoricalTheory::new(setup).curve(metric).map(|r| r.values).ok_or_else(|| {
-                Error::Numerical(format!("no closed form of {metric} for {}", setup.describe()))
-            })
+            CategoricalTheory::new(setup)
+                .curve(metric)
+                .map(|r| r.values)
+                .ok_or_else(|| Error::Numerical(format!("no closed form of {metric} for {}", setup.describe())))
         };
         let (m, s0, pi) = (setup.samples() as f64, setup.real_samples() as f64, setup.tail_mass());
         let generations = 1..=self.generations;
@@ -246,9 +247,8 @@ pub fn checks() -> Vec<Check> {
     use Regime::{Accumulate, Replace};
     let zipf20 = zipf(20, 1.1);
     let four = vec![0.5, 0.3, 0.15, 0.05];
-    let martingale = |regime| {
-        Case::new("categorical-martingale", zipf20.clone(), 20, regime, 50).at(TopMass, &[1, 10, 50]).at(TailMass, &[1, 10, 50])
-    };
+    let martingale =
+        |regime| Case::new("categorical-martingale", zipf20.clone(), 20, regime, 50).at(TopMass, &[1, 10, 50]).at(TailMass, &[1, 10, 50]);
     let replace_diversity = |p: Vec<f64>| {
         Case::new("categorical-replace-diversity", p, 20, Replace, 100).at(Diversity, &[1, 5, 20, 50, 100]).at(TailSpread, &[1, 10, 50])
     };
@@ -270,8 +270,13 @@ pub fn checks() -> Vec<Check> {
         Case::new("categorical-replace-diversity", zipf20.clone(), 20, Replace, 20).at(Diversity, &[20]).control(Reference::OtherRegime),
         accumulate_diversity(5),
         accumulate_diversity(20),
-        Case::new("categorical-accumulate-diversity", zipf20.clone(), 5, Accumulate, 20).at(Diversity, &[20]).control(Reference::OtherRegime),
-        Case::new("categorical-accumulate-diversity", zipf20.clone(), 5, Accumulate, 2).real(20).at(Diversity, &[1]).control(Reference::IssueProduct),
+        Case::new("categorical-accumulate-diversity", zipf20.clone(), 5, Accumulate, 20)
+            .at(Diversity, &[20])
+            .control(Reference::OtherRegime),
+        Case::new("categorical-accumulate-diversity", zipf20.clone(), 5, Accumulate, 2)
+            .real(20)
+            .at(Diversity, &[1])
+            .control(Reference::IssueProduct),
         tail_loss(Replace),
         tail_loss(Accumulate),
         Case::new("categorical-tail-loss", four.clone(), 10, Replace, 10).tail(0.05).at(TailLost, &[1, 2, 5, 10]),

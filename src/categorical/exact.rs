@@ -197,11 +197,7 @@ impl BinomialChain {
         let mut v = vec![0.0; m + 1];
         v[0] = u[0];
         v[m] = u[m];
-        let pairs: Vec<(f64, f64)> = (1..m / 2 + 1)
-            .into_par_iter()
-            .with_min_len(ROWS_PER_TASK)
-            .map(|i| self.row_dots(i, u))
-            .collect();
+        let pairs: Vec<(f64, f64)> = (1..m / 2 + 1).into_par_iter().with_min_len(ROWS_PER_TASK).map(|i| self.row_dots(i, u)).collect();
         for (i, (low, high)) in (1..).zip(pairs) {
             v[i] = low;
             v[m - i] = high;
@@ -247,8 +243,7 @@ impl BinomialChain {
     /// Cost: `generations - 1` backward products for all starts together.
     pub fn absorption(&self, starts: &[f64], generations: u64) -> Vec<Absorption> {
         let pmfs: Vec<Band> = starts.iter().map(|&p| self.pmf(p)).collect();
-        let mut out: Vec<Absorption> =
-            starts.iter().map(|_| Absorption { lost: Vec::new(), fixed: Vec::new() }).collect();
+        let mut out: Vec<Absorption> = starts.iter().map(|_| Absorption { lost: Vec::new(), fixed: Vec::new() }).collect();
         let mut u = vec![0.0; self.samples + 1];
         u[0] = 1.0;
         for g in 1..=generations {
@@ -300,7 +295,10 @@ impl BinomialChain {
             .iter()
             .map(|&p| {
                 let pmf = self.pmf(p);
-                (1..m).filter(|&i| i >= pmf.start && i < pmf.start + pmf.values.len()).map(|i| pmf.values[i - pmf.start] * w[i - 1]).sum::<f64>()
+                (1..m)
+                    .filter(|&i| i >= pmf.start && i < pmf.start + pmf.values.len())
+                    .map(|i| pmf.values[i - pmf.start] * w[i - 1])
+                    .sum::<f64>()
             })
             .sum();
         Ok(1.0 + inner)

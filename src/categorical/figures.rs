@@ -1,10 +1,10 @@
 //! The categorical family's figures: every closed form drawn as a line over
 //! the Monte Carlo mean and its band of two standard errors.
 
-use super::{CategoricalSetup, zipf};
 use super::exact::{BinomialChain, diffusion_absorption_time};
 use super::sim::{CategoricalChain, FixationChain};
 use super::theory::{CategoricalTheory, Metric, accumulate_diversity_limit, gini_simpson};
+use super::{CategoricalSetup, zipf};
 use crate::error::Result;
 use crate::figure::{Figure, FigureSpec, Panel, Series, Style, generations};
 use crate::linear::Regime;
@@ -91,7 +91,14 @@ fn replace_diversity(mc: &MonteCarlo) -> Result<Figure> {
     let mut spread = Panel::new("variance of the tail mass", "generation g", "Var p_g(A)");
     spread.series.extend(replace.both(Metric::TailSpread, "replace", 0));
     spread.series.extend(accumulate.both(Metric::TailSpread, "accumulate", 1));
-    Ok(Figure::new("categorical-replace-diversity", "categorical-replace-diversity: E H(p_g) = H(p_0)(1 - 1/M)^g under replace", "Zipf(1.0) on K = 10 outcomes, M = 20 (accumulate: S_0 = M)", mc, 2, vec![diversity, spread]))
+    Ok(Figure::new(
+        "categorical-replace-diversity",
+        "categorical-replace-diversity: E H(p_g) = H(p_0)(1 - 1/M)^g under replace",
+        "Zipf(1.0) on K = 10 outcomes, M = 20 (accumulate: S_0 = M)",
+        mc,
+        2,
+        vec![diversity, spread],
+    ))
 }
 
 fn accumulate_diversity(mc: &MonteCarlo) -> Result<Figure> {
@@ -105,7 +112,14 @@ fn accumulate_diversity(mc: &MonteCarlo) -> Result<Figure> {
         let limit = gini_simpson(&p) * accumulate_diversity_limit(real, m);
         panel.series.push(Series::bound(format!("S_0 = {real}: limit"), key, [1.0, n as f64], [limit; 2]));
     }
-    Ok(Figure::new("categorical-accumulate-diversity", "categorical-accumulate-diversity: down to a positive limit", "Zipf(1.1) on K = 20 outcomes, M = 5, real pools S_0 = 2, 5, 20; limits (1 - 1/S_0) Gamma(b)^2/(Gamma(b-x) Gamma(b+x)) times H(p_0)", mc, 1, vec![panel]))
+    Ok(Figure::new(
+        "categorical-accumulate-diversity",
+        "categorical-accumulate-diversity: down to a positive limit",
+        "Zipf(1.1) on K = 20 outcomes, M = 5, real pools S_0 = 2, 5, 20; limits (1 - 1/S_0) Gamma(b)^2/(Gamma(b-x) Gamma(b+x)) times H(p_0)",
+        mc,
+        1,
+        vec![panel],
+    ))
 }
 
 fn fixation(mc: &MonteCarlo) -> Result<Figure> {
@@ -118,7 +132,14 @@ fn fixation(mc: &MonteCarlo) -> Result<Figure> {
     let mut panel = Panel::new("which outcome wins", "p_0(k)", "P(the chain fixes on k)");
     panel.series.push(Series::theory("P(winner = k) = p_0(k)", 1, [0.0, 0.45], [0.0, 0.45]));
     panel.series.push(Series::simulation("chains run to a point mass", 1, p.iter().copied(), &winners[1..]));
-    Ok(Figure::new("categorical-fixation", "categorical-fixation: replace ends in a point mass, on k with probability p_0(k)", &format!("K = 6, p_0 = {p:?}, M = {m}"), mc, 2, vec![collapse, panel]))
+    Ok(Figure::new(
+        "categorical-fixation",
+        "categorical-fixation: replace ends in a point mass, on k with probability p_0(k)",
+        &format!("K = 6, p_0 = {p:?}, M = {m}"),
+        mc,
+        2,
+        vec![collapse, panel],
+    ))
 }
 
 fn tail_loss(mc: &MonteCarlo) -> Result<Figure> {
@@ -131,9 +152,20 @@ fn tail_loss(mc: &MonteCarlo) -> Result<Figure> {
     let p = zipf(50, 1.1);
     let mut survivors = Panel::new("surviving outcomes, Zipf(1.1), K = 50, M = 50", "generation g", "E #{k : p_g(k) > 0}");
     for (key, regime) in [(0, Regime::Replace), (1, Regime::Accumulate)] {
-        survivors.series.extend(Run::new(CategoricalSetup::new(&p, 50, regime.clone(), n)?, mc)?.both(Metric::Survivors, &regime.to_string(), key));
+        survivors.series.extend(Run::new(CategoricalSetup::new(&p, 50, regime.clone(), n)?, mc)?.both(
+            Metric::Survivors,
+            &regime.to_string(),
+            key,
+        ));
     }
-    Ok(Figure::new("categorical-tail-loss", "categorical-tail-loss: the tails go first", "left: two outcomes with p_0(k) = 0.01 ... 0.4, M = 20; right: Zipf(1.1) on K = 50, M = 50, replace and accumulate (S_0 = M)", mc, 2, vec![loss, survivors]))
+    Ok(Figure::new(
+        "categorical-tail-loss",
+        "categorical-tail-loss: the tails go first",
+        "left: two outcomes with p_0(k) = 0.01 ... 0.4, M = 20; right: Zipf(1.1) on K = 50, M = 50, replace and accumulate (S_0 = M)",
+        mc,
+        2,
+        vec![loss, survivors],
+    ))
 }
 
 fn absorption_time(mc: &MonteCarlo) -> Result<Figure> {
@@ -158,5 +190,12 @@ fn absorption_time(mc: &MonteCarlo) -> Result<Figure> {
         time.series.push(Series::simulation(label.clone(), key, simulated.iter().map(|&m| m as f64), &summaries));
         gap.series.push(Series::theory(label, key, xs(), exact.iter().zip(&diffusion).map(|(e, d)| e - d)));
     }
-    Ok(Figure::new("categorical-absorption-time", "categorical-absorption-time: exact E tau against the diffusion value", "replace; two outcomes with p = 0.5 and 0.1, and ten equally likely outcomes; exact by the fundamental matrix (lines), diffusion -2M sum_k (1 - p_k) ln(1 - p_k) (dotted); the gap changes sign where M p_0(k) is of order one", mc, 2, vec![time, gap]))
+    Ok(Figure::new(
+        "categorical-absorption-time",
+        "categorical-absorption-time: exact E tau against the diffusion value",
+        "replace; two outcomes with p = 0.5 and 0.1, and ten equally likely outcomes; exact by the fundamental matrix (lines), diffusion -2M sum_k (1 - p_k) ln(1 - p_k) (dotted); the gap changes sign where M p_0(k) is of order one",
+        mc,
+        2,
+        vec![time, gap],
+    ))
 }

@@ -303,7 +303,14 @@ impl CategoricalSetup {
     /// A one-line description, for tables and file headers.
     pub fn describe(&self) -> String {
         let real = if self.regime == Regime::Accumulate { format!(" S0={}", self.real_samples) } else { String::new() };
-        format!("K={} M={} regime={}{real} tail={} (p0(A)={:.4})", self.outcomes(), self.samples, self.regime, self.tail_fraction, self.tail_mass())
+        format!(
+            "K={} M={} regime={}{real} tail={} (p0(A)={:.4})",
+            self.outcomes(),
+            self.samples,
+            self.regime,
+            self.tail_fraction,
+            self.tail_mass()
+        )
     }
 }
 

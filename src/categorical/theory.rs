@@ -101,10 +101,12 @@ pub fn gini_simpson(p: &[f64]) -> f64 {
 /// ```
 pub fn replace_diversity_factors(samples: usize, generations: u64) -> Vec<f64> {
     let r = 1.0 - 1.0 / samples as f64;
-    (1..=generations).scan(1.0, |c, _| {
-        *c *= r;
-        Some(*c)
-    }).collect()
+    (1..=generations)
+        .scan(1.0, |c, _| {
+            *c *= r;
+            Some(*c)
+        })
+        .collect()
 }
 
 /// **categorical-accumulate-diversity.** `E H(generation g) / H(p_0) =
@@ -210,12 +212,12 @@ impl<'a> CategoricalTheory<'a> {
         let (theorem, values) = match metric {
             Metric::Entropy => return None,
             Metric::Diversity => (self.diversity_theorem(), self.diversity_factors().iter().map(|c| gini_simpson(p) * c).collect()),
-            Metric::TailSpread => (self.diversity_theorem(), self.diversity_factors().iter().map(|c| pi * (1.0 - pi) * (1.0 - c)).collect()),
+            Metric::TailSpread => {
+                (self.diversity_theorem(), self.diversity_factors().iter().map(|c| pi * (1.0 - pi) * (1.0 - c)).collect())
+            }
             Metric::TopMass => ("categorical-martingale", constant(p[s.top()])),
             Metric::TailMass => ("categorical-martingale", constant(pi)),
-            Metric::Survivors if replace => {
-                ("categorical-tail-loss", self.sum_over_outcomes(|a, g| 1.0 - a.lost[g]))
-            }
+            Metric::Survivors if replace => ("categorical-tail-loss", self.sum_over_outcomes(|a, g| 1.0 - a.lost[g])),
             Metric::Survivors => ("categorical-tail-loss", constant(p.iter().map(|q| 1.0 - (1.0 - q).powi(s0)).sum())),
             Metric::Collapsed if replace => ("categorical-fixation", self.sum_over_outcomes(|a, g| a.fixed[g])),
             Metric::Collapsed => ("categorical-tail-loss", constant(p.iter().map(|q| q.powi(s0)).sum())),

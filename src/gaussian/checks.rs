@@ -8,8 +8,8 @@
 //! `E log det Sigma_n` (mean and variance linear in `n`), `E sigma_n` (at most
 //! `sigma^2` in variance), and the probability of collapse (an indicator).
 
-use super::theory::{GaussianTheory, Metric, log_drift};
 use super::sim::GaussianChain;
+use super::theory::{GaussianTheory, Metric, log_drift};
 use super::{Estimator, GaussianSetup};
 use crate::error::Result;
 use crate::linear::Regime;
@@ -105,7 +105,19 @@ struct Case {
 impl Case {
     fn new(id: &'static str, samples: usize, estimator: Estimator, regime: &'static str, generations: u64) -> Self {
         let spectrum = Spectrum::Identity;
-        Case { id, dim: 1, samples, sigma: 1.0, spectrum, estimator, regime, generations, threshold: 0.1, at: vec![], reference: Reference::Exact }
+        Case {
+            id,
+            dim: 1,
+            samples,
+            sigma: 1.0,
+            spectrum,
+            estimator,
+            regime,
+            generations,
+            threshold: 0.1,
+            at: vec![],
+            reference: Reference::Exact,
+        }
     }
 
     fn sigma(mut self, sigma: f64) -> Self {
@@ -151,9 +163,10 @@ impl Case {
         let setup = self.setup(self.estimator, self.regime)?;
         let n = self.generations;
         let curve = |setup: GaussianSetup| {
-            GaussianTheory::new(&setup).curve(metric).map(|r| r.values).ok_or_else(|| {
-                crate::error::Error::Numerical(format!("no closed form of {metric} for {}", setup.describe()))
-            })
+            GaussianTheory::new(&setup)
+                .curve(metric)
+                .map(|r| r.values)
+                .ok_or_else(|| crate::error::Error::Numerical(format!("no closed form of {metric} for {}", setup.describe())))
         };
         match self.reference {
             Reference::Exact => curve(setup),
@@ -180,7 +193,12 @@ impl Case {
         for &(metric, generations) in &self.at {
             let theory = self.reference(metric)?;
             for &g in generations {
-                out.push(Comparison { quantity: metric.to_string(), generation: g, theory: theory[g as usize - 1], estimate: summaries[chain.index(metric, g)] });
+                out.push(Comparison {
+                    quantity: metric.to_string(),
+                    generation: g,
+                    theory: theory[g as usize - 1],
+                    estimate: summaries[chain.index(metric, g)],
+                });
             }
         }
         Ok(out)
@@ -214,12 +232,19 @@ pub fn checks() -> Vec<Check> {
         Case::new("gaussian-accumulate", 5, estimator, "accumulate", 50).at(VarianceRatio, &[1, 5, 20, 50]).at(MeanError, &[1, 5, 20, 50])
     };
     let mix = |regime| Case::new("gaussian-mix", 12, KnownVariance, regime, 25).sigma(2.0).at(MeanError, &[1, 2, 3, 25]);
-    let subsample = |samples| Case::new("gaussian-accumulate-subsample", samples, KnownVariance, "accumulate-subsample", 20).at(MeanError, &[1, 5, 20]);
+    let subsample =
+        |samples| Case::new("gaussian-accumulate-subsample", samples, KnownVariance, "accumulate-subsample", 20).at(MeanError, &[1, 5, 20]);
     vec![
         variance(Unbiased),
         variance(Mle),
-        Case::new("gaussian-replace-variance", 20, Unbiased, "replace", 100).sigma(2.0).at(LogVarianceRatio, &[100]).control(Reference::NoDrift),
-        Case::new("gaussian-replace-variance", 20, Unbiased, "replace", 5).sigma(2.0).at(VarianceRatio, &[5]).control(Reference::Estimator(Mle)),
+        Case::new("gaussian-replace-variance", 20, Unbiased, "replace", 100)
+            .sigma(2.0)
+            .at(LogVarianceRatio, &[100])
+            .control(Reference::NoDrift),
+        Case::new("gaussian-replace-variance", 20, Unbiased, "replace", 5)
+            .sigma(2.0)
+            .at(VarianceRatio, &[5])
+            .control(Reference::Estimator(Mle)),
         mean(Unbiased),
         mean(Mle),
         Case::new("gaussian-replace-mean", 20, KnownVariance, "replace", 50).sigma(2.0).at(MeanError, &[1, 10, 50]),
@@ -229,18 +254,29 @@ pub fn checks() -> Vec<Check> {
         Case::new("gaussian-replace-wasserstein", 20, Unbiased, "replace", 20).at(Wasserstein, &[20]).control(Reference::Estimator(Mle)),
         multivariate(Unbiased),
         multivariate(Mle),
-        Case::new("gaussian-multivariate", 10, Unbiased, "replace", 10).dim(3, power.clone()).at(LogVarianceRatio, &[10]).control(Reference::ScalarDrift),
+        Case::new("gaussian-multivariate", 10, Unbiased, "replace", 10)
+            .dim(3, power.clone())
+            .at(LogVarianceRatio, &[10])
+            .control(Reference::ScalarDrift),
         accumulate(Mle),
         accumulate(Unbiased),
-        Case::new("gaussian-accumulate", 6, Mle, "accumulate", 30).dim(2, Spectrum::Diagonal(vec![1.0, 0.25])).at(VarianceRatio, &[1, 10, 30]).at(MeanError, &[1, 10, 30]),
+        Case::new("gaussian-accumulate", 6, Mle, "accumulate", 30)
+            .dim(2, Spectrum::Diagonal(vec![1.0, 0.25]))
+            .at(VarianceRatio, &[1, 10, 30])
+            .at(MeanError, &[1, 10, 30]),
         Case::new("gaussian-accumulate", 5, KnownVariance, "accumulate", 20).at(MeanError, &[1, 5, 20]),
         Case::new("gaussian-accumulate", 5, Mle, "accumulate", 20).at(VarianceRatio, &[20]).control(Reference::Regime("replace")),
         mix("mix:0.25"),
         mix("fresh-real:0.75"),
-        Case::new("gaussian-mix", 12, KnownVariance, "mix:0.25", 25).sigma(2.0).at(MeanError, &[3, 25]).control(Reference::Regime("fresh-real:0.75")),
+        Case::new("gaussian-mix", 12, KnownVariance, "mix:0.25", 25)
+            .sigma(2.0)
+            .at(MeanError, &[3, 25])
+            .control(Reference::Regime("fresh-real:0.75")),
         subsample(3),
         subsample(20),
-        Case::new("gaussian-accumulate-subsample", 3, KnownVariance, "accumulate-subsample", 20).at(MeanError, &[20]).control(Reference::Regime("accumulate")),
+        Case::new("gaussian-accumulate-subsample", 3, KnownVariance, "accumulate-subsample", 20)
+            .at(MeanError, &[20])
+            .control(Reference::Regime("accumulate")),
     ]
     .into_iter()
     .map(|case| case.check())

@@ -124,7 +124,8 @@ fn sample_median(chain: &GaussianChain, values: &[f64], metric: Metric, label: &
             let i = chain.index(metric, g);
             let mut column: Vec<f64> = values.chunks_exact(width).map(|row| row[i]).collect();
             column.sort_by(f64::total_cmp);
-            let median = if replicates % 2 == 1 { column[replicates / 2] } else { 0.5 * (column[replicates / 2 - 1] + column[replicates / 2]) };
+            let median =
+                if replicates % 2 == 1 { column[replicates / 2] } else { 0.5 * (column[replicates / 2 - 1] + column[replicates / 2]) };
             Point { x: g as f64, y: median, band: Some((column[rank(half - spread)], column[rank(half + spread - 1.0)])) }
         })
         .collect();
@@ -184,7 +185,14 @@ fn replace_variance(mc: &MonteCarlo) -> Result<Figure> {
          E W2^2 is drawn in gaussian-replace-wasserstein",
         x.sin() / x
     );
-    Ok(Figure::new(id, format!("{id}: sigma_n -> 0 under replace, though E sigma_n^2 = sigma^2"), &settings, mc, 2, vec![sd, log, collapse, pooled]))
+    Ok(Figure::new(
+        id,
+        format!("{id}: sigma_n -> 0 under replace, though E sigma_n^2 = sigma^2"),
+        &settings,
+        mc,
+        2,
+        vec![sd, log, collapse, pooled],
+    ))
 }
 
 fn replace_mean(mc: &MonteCarlo) -> Result<Figure> {
@@ -192,12 +200,27 @@ fn replace_mean(mc: &MonteCarlo) -> Result<Figure> {
     let (m, long) = (20, 200);
     let short = m as u64;
     let mut near = Panel::new(format!("(a) n <= M = {m}: every fit"), "generation n", "E (mu_n - mu)^2");
-    near.series.extend(Run::new(scalar(m, Estimator::Unbiased, Regime::Replace, short)?, mc)?.both(Metric::MeanError, "unbiased", 0, short)?);
+    near.series.extend(Run::new(scalar(m, Estimator::Unbiased, Regime::Replace, short)?, mc)?.both(
+        Metric::MeanError,
+        "unbiased",
+        0,
+        short,
+    )?);
     near.series.extend(Run::new(scalar(m, Estimator::Mle, Regime::Replace, short)?, mc)?.both(Metric::MeanError, "mle", 1, short)?);
-    near.series.extend(Run::new(scalar(m, Estimator::KnownVariance, Regime::Replace, short)?, mc)?.both(Metric::MeanError, "known variance", 2, short)?);
+    near.series.extend(Run::new(scalar(m, Estimator::KnownVariance, Regime::Replace, short)?, mc)?.both(
+        Metric::MeanError,
+        "known variance",
+        2,
+        short,
+    )?);
     near.series.push(level("mle limit sigma^2", 1, short, 1.0));
     let mut far = Panel::new(format!("(b) n <= {long}: light-tailed fits"), "generation n", "E (mu_n - mu)^2");
-    far.series.extend(Run::new(scalar(m, Estimator::KnownVariance, Regime::Replace, long)?, mc)?.both(Metric::MeanError, "known variance", 2, long)?);
+    far.series.extend(Run::new(scalar(m, Estimator::KnownVariance, Regime::Replace, long)?, mc)?.both(
+        Metric::MeanError,
+        "known variance",
+        2,
+        long,
+    )?);
     far.series.extend(Run::new(scalar(m, Estimator::Mle, Regime::Replace, long)?, mc)?.both(Metric::MeanError, "mle", 1, long)?);
     far.series.push(level("mle limit sigma^2", 1, long, 1.0));
     let settings = format!(
@@ -215,7 +238,13 @@ fn replace_wasserstein(mc: &MonteCarlo) -> Result<Figure> {
     let short = m as u64;
     let unbiased_short = Run::new(scalar(m, Estimator::Unbiased, Regime::Replace, short)?, mc)?;
     let mut near = Panel::new(format!("(a) n <= M = {m}"), "generation n", "E W2^2");
-    near.series.push(Series::plain("(3/2) n sigma^2 / M", Style::Thin, 6, generations(short), generations(short).map(|g| 1.5 * g / m as f64)));
+    near.series.push(Series::plain(
+        "(3/2) n sigma^2 / M",
+        Style::Thin,
+        6,
+        generations(short),
+        generations(short).map(|g| 1.5 * g / m as f64),
+    ));
     near.series.extend(unbiased_short.both(Metric::Wasserstein, "unbiased", 0, short)?);
     near.series.extend(Run::new(scalar(m, Estimator::Mle, Regime::Replace, short)?, mc)?.both(Metric::Wasserstein, "mle", 1, short)?);
     near.series.push(level("mle bound 2 sigma^2", 1, short, 2.0));
@@ -269,7 +298,14 @@ fn multivariate(mc: &MonteCarlo) -> Result<Figure> {
          wrong rate; (b) the probability of collapse, eps = {eps}, evaluated numerically; (c) E tr Sigma_n = tr Sigma (unbiased), r^n tr Sigma \
          (mle); (d) E ||mu_n - mu||^2 = n tr Sigma / M (unbiased), tr Sigma (1 - r^n) (mle); (c) and (d) are heavy-tailed and simulated for n <= M"
     );
-    Ok(Figure::new(id, format!("{id}: Sigma_n -> 0 in d = {d} dimensions (M = {m})"), &settings, mc, 2, vec![log_det, collapse, trace, mean]))
+    Ok(Figure::new(
+        id,
+        format!("{id}: Sigma_n -> 0 in d = {d} dimensions (M = {m})"),
+        &settings,
+        mc,
+        2,
+        vec![log_det, collapse, trace, mean],
+    ))
 }
 
 fn accumulate(mc: &MonteCarlo) -> Result<Figure> {
@@ -282,14 +318,10 @@ fn accumulate(mc: &MonteCarlo) -> Result<Figure> {
         .curve(Metric::VarianceRatio)
         .ok_or_else(|| Error::Numerical("no closed form of the replace variance".into()))?;
     variance.series.push(Series::plain("replace, mle: r^n", Style::Thin, 6, generations(n), replace.values));
-    let runs = [
-        (Estimator::Unbiased, "unbiased", 0),
-        (Estimator::Mle, "mle", 1),
-        (Estimator::KnownVariance, "known variance", 2),
-    ]
-    .into_iter()
-    .map(|(estimator, label, key)| Ok((Run::new(scalar(m, estimator, Regime::Accumulate, n)?, mc)?, label, key)))
-    .collect::<Result<Vec<_>>>()?;
+    let runs = [(Estimator::Unbiased, "unbiased", 0), (Estimator::Mle, "mle", 1), (Estimator::KnownVariance, "known variance", 2)]
+        .into_iter()
+        .map(|(estimator, label, key)| Ok((Run::new(scalar(m, estimator, Regime::Accumulate, n)?, mc)?, label, key)))
+        .collect::<Result<Vec<_>>>()?;
     for (run, label, key) in &runs[..2] {
         variance.series.extend(run.both(Metric::VarianceRatio, label, *key, n)?);
     }
@@ -306,7 +338,14 @@ fn accumulate(mc: &MonteCarlo) -> Result<Figure> {
          below (pi^2/6) sigma^2 / M, reached in the limit by a known variance",
         x.sin() / x
     );
-    Ok(Figure::new(id, format!("{id}: pooling keeps the variance and bounds the mean error (M = {m})"), &settings, mc, 2, vec![variance, mean]))
+    Ok(Figure::new(
+        id,
+        format!("{id}: pooling keeps the variance and bounds the mean error (M = {m})"),
+        &settings,
+        mc,
+        2,
+        vec![variance, mean],
+    ))
 }
 
 fn mix(mc: &MonteCarlo) -> Result<Figure> {
@@ -314,18 +353,27 @@ fn mix(mc: &MonteCarlo) -> Result<Figure> {
     let (real, m, n) = (3usize, 12usize, 25u64);
     let p = (m - real) as f64 / m as f64;
     let share = real as f64 / m as f64;
-    let known = |samples: usize, regime: Regime, n: u64| GaussianSetup::new(1, samples, 1.0, Spectrum::Identity, Estimator::KnownVariance, regime, n);
+    let known = |samples: usize, regime: Regime, n: u64| {
+        GaussianSetup::new(1, samples, 1.0, Spectrum::Identity, Estimator::KnownVariance, regime, n)
+    };
     // In units of sigma^2 / n_r (sigma = 1).
     let unit = real as f64;
-    let mut time = Panel::new(format!("(a) n_r = {real}, n_s = {}, p = {p}", m - real), "generation n", "E (mu_n - mu)^2 / (sigma^2 / n_r)");
+    let mut time =
+        Panel::new(format!("(a) n_r = {real}, n_s = {}, p = {p}", m - real), "generation n", "E (mu_n - mu)^2 / (sigma^2 / n_r)");
     time.series.push(Series::plain("n_r real points alone", Style::Thin, 6, [1.0, n as f64], [1.0; 2]));
     time.series.extend(Run::new(known(m, Regime::Mix(share), n)?, mc)?.both_scaled(Metric::MeanError, "fixed real sample", 0, unit)?);
-    time.series.extend(Run::new(known(m, Regime::FreshReal(1.0 - share), n)?, mc)?.both_scaled(Metric::MeanError, "fresh real sample", 1, unit)?);
+    time.series.extend(Run::new(known(m, Regime::FreshReal(1.0 - share), n)?, mc)?.both_scaled(
+        Metric::MeanError,
+        "fresh real sample",
+        1,
+        unit,
+    )?);
     time.series.push(level("limit (1 + 2p) / (1 + p)", 0, n, (1.0 + 2.0 * p) / (1.0 + p)));
     time.series.push(level("limit 1 / (1 + p)", 1, n, 1.0 / (1.0 + p)));
 
     // The synthetic share p at fixed n_r: M = n_r / (1 - p).
-    let mut shares = Panel::new(format!("(b) generation {n}, n_r = {real}"), "synthetic share p = n_s / M", "E (mu_n - mu)^2 / (sigma^2 / n_r)");
+    let mut shares =
+        Panel::new(format!("(b) generation {n}, n_r = {real}"), "synthetic share p = n_s / M", "E (mu_n - mu)^2 / (sigma^2 / n_r)");
     let grid: Vec<f64> = (0..=95).map(|i| i as f64 / 100.0).collect();
     let sizes = [4usize, 6, 12, 24, 48];
     let ps = || sizes.iter().map(|&size| (size - real) as f64 / size as f64);
@@ -340,7 +388,12 @@ fn mix(mc: &MonteCarlo) -> Result<Figure> {
         }
         shares.series.push(Series::simulation(label, key, ps(), &at_n));
     }
-    shares.series.push(Series::bound("limit (1 + 2p) / (1 + p)", 0, grid.iter().copied(), grid.iter().map(|&q| (1.0 + 2.0 * q) / (1.0 + q))));
+    shares.series.push(Series::bound(
+        "limit (1 + 2p) / (1 + p)",
+        0,
+        grid.iter().copied(),
+        grid.iter().map(|&q| (1.0 + 2.0 * q) / (1.0 + q)),
+    ));
     shares.series.push(Series::bound("limit 1 / (1 + p)", 1, grid.iter().copied(), grid.iter().map(|&q| 1.0 / (1.0 + q))));
     let settings = format!(
         "One dimension, known variance (sigma = 1): each generation fits the mean of n_r real and n_s = M - n_r synthetic points, p = n_s / M. \
@@ -350,7 +403,14 @@ fn mix(mc: &MonteCarlo) -> Result<Figure> {
         1.0 - share,
         ps().collect::<Vec<_>>()
     );
-    Ok(Figure::new(id, format!("{id}: fixed real data keep the error below 3/2, fresh real data lower it"), &settings, mc, 2, vec![time, shares]))
+    Ok(Figure::new(
+        id,
+        format!("{id}: fixed real data keep the error below 3/2, fresh real data lower it"),
+        &settings,
+        mc,
+        2,
+        vec![time, shares],
+    ))
 }
 
 fn accumulate_subsample(mc: &MonteCarlo) -> Result<Figure> {
@@ -374,7 +434,8 @@ fn accumulate_subsample(mc: &MonteCarlo) -> Result<Figure> {
     grid.dedup();
     let exact: Vec<f64> = grid.iter().map(|&m| subsample_location_factors(m, n).last().copied().unwrap_or(f64::NAN)).collect();
     let last = |v: &[f64]| v.last().copied().unwrap_or(f64::NAN);
-    let mut sizes_panel = Panel::new(format!("(b) generation {n}"), "points per generation M", "E (mu_n - mu)^2 / (sigma^2 / M)").log(true, false);
+    let mut sizes_panel =
+        Panel::new(format!("(b) generation {n}"), "points per generation M", "E (mu_n - mu)^2 / (sigma^2 / M)").log(true, false);
     let xs = || grid.iter().map(|&m| m as f64);
     sizes_panel.series.push(Series::plain("accumulate: H_2(n)", Style::Thin, 6, xs(), grid.iter().map(|_| last(&h2))));
     sizes_panel.series.push(Series::bound("M -> infinity: 3 H_2(n) - 2", 6, xs(), grid.iter().map(|_| last(&limit))));

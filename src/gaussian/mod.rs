@@ -243,9 +243,7 @@ fn real_samples(regime: &Regime, samples: usize, dim: usize, estimator: Estimato
         return Err(Error::invalid(
             "regime",
             regime,
-            format!(
-                "the real share times M = {samples} must be a whole number of real points n_r >= {needed}, got {exact}"
-            ),
+            format!("the real share times M = {samples} must be a whole number of real points n_r >= {needed}, got {exact}"),
         ));
     }
     Ok(real as usize)
@@ -264,10 +262,7 @@ mod tests {
         let e = setup(1, 1, Estimator::Unbiased, "replace").unwrap_err();
         assert_eq!(e.to_string(), "--samples = 1: a generation needs M >= 2 samples");
         let e = setup(3, 3, Estimator::Mle, "replace").unwrap_err();
-        assert_eq!(
-            e.to_string(),
-            "--samples = 3: dimension d = 3 needs M >= d + 1 = 4 samples for a non-singular fitted covariance"
-        );
+        assert_eq!(e.to_string(), "--samples = 3: dimension d = 3 needs M >= d + 1 = 4 samples for a non-singular fitted covariance");
         assert!(setup(3, 3, Estimator::KnownVariance, "replace").is_ok());
         let e = GaussianSetup::new(1, 10, 0.0, Spectrum::Identity, Estimator::Mle, Regime::Replace, 5).unwrap_err();
         assert_eq!(e.to_string(), "--sigma = 0: the truth's standard deviation sigma must be > 0");

@@ -196,9 +196,7 @@ impl Model {
     fn fit(data: &Scatter, estimator: Estimator, truth: &Model) -> Result<Model> {
         match estimator.divisor(data.count) {
             None => Ok(Model { mean: data.mean.clone(), ..truth.clone() }),
-            Some(k) => {
-                Ok(Model::new(data.mean.clone(), data.covariance_factor(k)?, 0.0))
-            }
+            Some(k) => Ok(Model::new(data.mean.clone(), data.covariance_factor(k)?, 0.0)),
         }
     }
 

@@ -42,14 +42,8 @@ pub enum Metric {
 
 impl Metric {
     /// Every metric, in the order of a replicate's observations.
-    pub const ALL: [Metric; 6] = [
-        Metric::MeanError,
-        Metric::VarianceRatio,
-        Metric::SdRatio,
-        Metric::LogVarianceRatio,
-        Metric::Wasserstein,
-        Metric::Collapsed,
-    ];
+    pub const ALL: [Metric; 6] =
+        [Metric::MeanError, Metric::VarianceRatio, Metric::SdRatio, Metric::LogVarianceRatio, Metric::Wasserstein, Metric::Collapsed];
 
     /// Position in [`Metric::ALL`].
     pub fn index(self) -> usize {
@@ -227,7 +221,9 @@ impl GaussianTheory {
         let (m, trace, n) = (s.samples() as f64, s.trace(), s.generations());
         let known = s.estimator() == Estimator::KnownVariance;
         let factors: Vec<f64> = match s.regime() {
-            Regime::Replace => (1..=n).scan(0.0, |sum, i| Some(*sum + self.contraction().powi(i as i32 - 1)).inspect(|&x| *sum = x)).collect(),
+            Regime::Replace => {
+                (1..=n).scan(0.0, |sum, i| Some(*sum + self.contraction().powi(i as i32 - 1)).inspect(|&x| *sum = x)).collect()
+            }
             Regime::Accumulate => accumulate_mean_factors(s.samples(), s.estimator(), n),
             Regime::AccumulateSubsample if known => subsample_location_factors(s.samples(), n),
             Regime::Mix(_) | Regime::FreshReal(_) if known => {

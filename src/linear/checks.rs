@@ -5,18 +5,18 @@
 //! conditional checks need no such condition (the error is a Gaussian
 //! quadratic form given the design).
 
+use super::downstream::{DownstreamChain, DownstreamSetup};
 use super::overparam::{OverparamChain, OverparamSetup, overparameterised_error};
 use super::schedule::CustomWeights;
-use super::downstream::{DownstreamChain, DownstreamSetup};
 use super::sim::{FixedDesign, LinearChain};
 use super::{Design, LinearSetup, Regime, Spectrum};
-use crate::mc::replicate_rng;
-use rand::RngExt;
-use std::sync::Arc;
 use crate::error::{Error, Result};
 use crate::mc::MonteCarlo;
+use crate::mc::replicate_rng;
 use crate::registry::Theorem;
 use crate::verify::{Check, Comparison, Expect};
+use rand::RngExt;
+use std::sync::Arc;
 
 /// The linear family's theorems.
 pub const THEOREMS: [Theorem; 13] = [
@@ -219,7 +219,12 @@ impl Case {
         Ok(self
             .at
             .iter()
-            .map(|&n| Comparison { quantity: "test_error".into(), generation: n, theory: theory[n as usize - 1], estimate: summaries[n as usize - 1] })
+            .map(|&n| Comparison {
+                quantity: "test_error".into(),
+                generation: n,
+                theory: theory[n as usize - 1],
+                estimate: summaries[n as usize - 1],
+            })
             .collect())
     }
 
@@ -251,10 +256,8 @@ fn shifted_denominator_ratio(dim: usize, samples: usize) -> f64 {
 
 /// A check of `linear-overparameterised`; the control shifts the generation by one.
 fn overparam_check(dim: usize, samples: usize, generations: u64, at: &'static [u64], control: bool) -> Check {
-    let settings = format!(
-        "d={dim} T0={samples} noise-free min-norm fresh-isotropic{}",
-        if control { " [control: 1 - (T0/d)^(n+1)]" } else { "" }
-    );
+    let settings =
+        format!("d={dim} T0={samples} noise-free min-norm fresh-isotropic{}", if control { " [control: 1 - (T0/d)^(n+1)]" } else { "" });
     let expect = if control { Expect::Reject } else { Expect::Agree };
     let evaluate = move |mc: &MonteCarlo| -> Result<Vec<Comparison>> {
         let setup = OverparamSetup::new(dim, samples, generations)?;
@@ -367,11 +370,8 @@ pub fn checks() -> Vec<Check> {
         downstream_check(downstream(12, 1.0, 8, 0.5, 0.4, power, 5), Some(31), &[0, 5], false),
         downstream_check(downstream(20, 1.0, 30, 0.5, 0.0, Spectrum::Identity, 6), None, &[6], true),
     ];
-    let overparam = [
-        overparam_check(10, 5, 10, &[1, 3, 10], false),
-        overparam_check(20, 17, 6, &[1, 6], false),
-        overparam_check(10, 5, 3, &[1], true),
-    ];
+    let overparam =
+        [overparam_check(10, 5, 10, &[1, 3, 10], false), overparam_check(20, 17, 6, &[1, 6], false), overparam_check(10, 5, 3, &[1], true)];
     exact
         .into_iter()
         .map(|c| c.check(Reference::Exact))

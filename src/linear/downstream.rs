@@ -33,9 +33,7 @@ pub struct DownstreamSetup {
 /// Renames the parameter of a setup error (the chain's `samples` is `chain-samples`).
 fn renamed(e: Error, from: &str, to: &'static str) -> Error {
     match e {
-        Error::InvalidParameter { parameter, value, rule } if parameter == from => {
-            Error::InvalidParameter { parameter: to, value, rule }
-        }
+        Error::InvalidParameter { parameter, value, rule } if parameter == from => Error::InvalidParameter { parameter: to, value, rule },
         other => other,
     }
 }

@@ -8,8 +8,7 @@ use super::overparam::{OverparamChain, OverparamSetup, overparameterised_error};
 use super::ridge::RidgeTheory;
 use super::sim::{FixedDesign, GivenDesign, LinearChain};
 use super::theory::{
-    Curve, Limit, LinearTheory, SUBSAMPLE_LIMIT, fresh_real_factor, harmonic2, limit_factor, mix_factor, subsample_factors,
-    window_slope,
+    Curve, Limit, LinearTheory, SUBSAMPLE_LIMIT, fresh_real_factor, harmonic2, limit_factor, mix_factor, subsample_factors, window_slope,
 };
 use super::{Design, LinearSetup, Regime, Spectrum};
 use crate::error::Result;

@@ -22,8 +22,8 @@
 //! process, [`checks`] the registry entries and Monte Carlo checks.
 
 pub mod checks;
-pub mod figures;
 pub mod downstream;
+pub mod figures;
 pub mod overparam;
 pub mod ridge;
 pub mod schedule;
@@ -79,11 +79,7 @@ impl LinearSetup {
             return Err(Error::invalid("dim", dim, "the dimension d must be at least 1"));
         }
         if samples < dim {
-            return Err(Error::invalid(
-                "samples",
-                samples,
-                format!("least squares needs T >= d = {dim} rows per generation"),
-            ));
+            return Err(Error::invalid("samples", samples, format!("least squares needs T >= d = {dim} rows per generation")));
         }
         spectrum.validate(dim)?;
         LinearSetup { dim, samples, noise_levels: vec![], spectrum, ridge: 0.0 }.with_noise_levels(vec![sigma])

@@ -58,10 +58,7 @@ impl RidgeTheory {
         let eigenvalues = setup.spectrum().eigenvalues(setup.dim());
         let basis = eigen.eigenvectors;
         let truth = basis.tr_mul(&DVector::from_vec(true_weights(setup.dim())));
-        let sigma_tilde = basis
-            .column_iter()
-            .map(|v| v.iter().zip(&eigenvalues).map(|(v, l)| v * v * l).sum())
-            .collect();
+        let sigma_tilde = basis.column_iter().map(|v| v.iter().zip(&eigenvalues).map(|(v, l)| v * v * l).sum()).collect();
         // Rounding can leave an eigenvalue of a PSD matrix slightly negative.
         let gram_eigenvalues = eigen.eigenvalues.iter().map(|s| s.max(0.0)).collect();
         RidgeTheory { setup: setup.clone(), gram_eigenvalues, basis, truth, sigma_tilde, eigenvalues }
@@ -76,9 +73,9 @@ impl RidgeTheory {
 
     /// The bias and the variance parts of [`RidgeTheory::curve`], per generation.
     pub fn bias_variance(&self, regime: &Regime, generations: u64) -> Result<(Vec<f64>, Vec<f64>)> {
-        let plan = regime.plan(generations).ok_or_else(|| {
-            Error::invalid("regime", regime, "ridge has a closed form only for schedules with fixed weights")
-        })?;
+        let plan = regime
+            .plan(generations)
+            .ok_or_else(|| Error::invalid("regime", regime, "ridge has a closed form only for schedules with fixed weights"))?;
         let kappa = self.setup.kappa();
         let n = generations as usize;
         let (mut shares, mut variance) = (DMatrix::zeros(self.truth.len(), n), vec![0.0; n]);

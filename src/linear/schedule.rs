@@ -195,11 +195,9 @@ impl FromStr for Regime {
                 "accumulate" => Ok(Regime::Accumulate),
                 "replace-growing" => Ok(Regime::ReplaceGrowing),
                 "accumulate-subsample" => Ok(Regime::AccumulateSubsample),
-                _ => Err(bad(
-                    "must be replace, accumulate, mix:LAMBDA, window:K, replace-growing, accumulate-subsample, \
+                _ => Err(bad("must be replace, accumulate, mix:LAMBDA, window:K, replace-growing, accumulate-subsample, \
                      fresh-real:P or custom:FILE"
-                        .into(),
-                )),
+                    .into())),
             },
             Some(("mix", x)) => Ok(Regime::Mix(fraction(x, "LAMBDA", true)?)),
             Some(("fresh-real", x)) => Ok(Regime::FreshReal(fraction(x, "P", false)?)),

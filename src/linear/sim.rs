@@ -30,11 +30,11 @@ use super::theory::{ConditionalTheory, Curve, check_design, subsample_location_f
 use super::{Design, LinearSetup, Regime};
 use crate::error::{Error, Result, require_at_least};
 use crate::mc::{Chain, SHARED_STREAM, Stream, replicate_rng};
+pub use crate::normal::fill_normal;
 use nalgebra::{Cholesky, DMatrix};
 use rand::RngExt;
 use std::fmt;
 use std::str::FromStr;
-pub use crate::normal::fill_normal;
 
 /// The true weights `w*`: `1/sqrt(d)` in every coordinate. No theorem depends
 /// on `w*` (the error `w_n - w*` evolves independently of it); a non-zero truth
@@ -255,9 +255,10 @@ impl FromStr for FixedDesign {
     fn from_str(s: &str) -> Result<Self> {
         match s {
             "ones" => Ok(FixedDesign::Ones),
-            _ => s.parse().map(FixedDesign::Seed).map_err(|_| {
-                Error::invalid("fixed-design", s, "must be a seed (a whole number >= 0) or `ones` (the constant design)")
-            }),
+            _ => s
+                .parse()
+                .map(FixedDesign::Seed)
+                .map_err(|_| Error::invalid("fixed-design", s, "must be a seed (a whole number >= 0) or `ones` (the constant design)")),
         }
     }
 }
@@ -387,17 +388,7 @@ impl LinearChain {
             Regime::Replace | Regime::Accumulate => None,
             _ => regime.plan(generations),
         };
-        Ok(LinearChain {
-            setup: setup.clone(),
-            regime,
-            design,
-            generations,
-            eigenvalues,
-            sqrt_eigenvalues,
-            given: None,
-            fixed: None,
-            plan,
-        })
+        Ok(LinearChain { setup: setup.clone(), regime, design, generations, eigenvalues, sqrt_eigenvalues, given: None, fixed: None, plan })
     }
 
     /// The same chain conditioned on one design (reused design only: a fresh

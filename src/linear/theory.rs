@@ -204,9 +204,7 @@ impl LinearTheory {
         require_least_squares(&self.setup)?;
         let id = theorem_id(regime, design);
         Ok(match (regime, design) {
-            (Regime::Accumulate, Design::Fresh) => {
-                Curve::exact(id, running_sum((1..=generations).map(|i| self.fresh_increment(i))))
-            }
+            (Regime::Accumulate, Design::Fresh) => Curve::exact(id, running_sum((1..=generations).map(|i| self.fresh_increment(i)))),
             _ => scaled(id, regime, self.trace(), noise_factors(regime, &self.setup, generations)?),
         })
     }
@@ -240,11 +238,9 @@ pub fn noise_factors(regime: &Regime, setup: &LinearSetup, generations: u64) -> 
     }
     match regime.plan(generations) {
         Some(plan) => Ok(schedule_factors(&plan, |g| setup.sigma_at(g).powi(2))),
-        None => Err(Error::invalid(
-            "sigma",
-            setup.describe(),
-            format!("the {regime} reference assumes one noise level for every generation"),
-        )),
+        None => {
+            Err(Error::invalid("sigma", setup.describe(), format!("the {regime} reference assumes one noise level for every generation")))
+        }
     }
 }
 
@@ -307,9 +303,7 @@ pub fn factor_curve(regime: &Regime, generations: u64) -> Vec<f64> {
         Regime::ReplaceGrowing => running_sum((1..=generations).map(|i| 1.0 / i as f64)),
         Regime::FreshReal(p) => each(&|n| fresh_real_factor(*p, n)),
         Regime::AccumulateSubsample => subsample_factors(generations),
-        Regime::Window(_) | Regime::Custom(_) => {
-            schedule_factors(&regime.plan(generations).expect("fixed weights"), |_| 1.0)
-        }
+        Regime::Window(_) | Regime::Custom(_) => schedule_factors(&regime.plan(generations).expect("fixed weights"), |_| 1.0),
     }
 }
 

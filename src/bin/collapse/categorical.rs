@@ -71,10 +71,8 @@ impl CategoricalArgs {
     }
 
     fn meta(&self, setup: &CategoricalSetup, theory: &CategoricalTheory) -> serde_json::Value {
-        let theorems: serde_json::Map<String, serde_json::Value> = Metric::ALL
-            .iter()
-            .filter_map(|&m| theory.curve(m).map(|c| (m.to_string(), c.theorem.into())))
-            .collect();
+        let theorems: serde_json::Map<String, serde_json::Value> =
+            Metric::ALL.iter().filter_map(|&m| theory.curve(m).map(|c| (m.to_string(), c.theorem.into()))).collect();
         let limit = match setup.regime() {
             Regime::Replace => 0.0,
             _ => gini_simpson(setup.probabilities()) * accumulate_diversity_limit(setup.real_samples(), setup.samples()),
@@ -153,7 +151,13 @@ pub(crate) fn absorption(args: &AbsorptionArgs, out: &OutputArgs) -> Result<Exit
         let setup = CategoricalSetup::new(&p, m, Regime::Replace, 1)?;
         let exact = BinomialChain::of(&setup).expected_absorption_time(&p)?;
         let diffusion = diffusion_absorption_time(m, &p);
-        table.push(vec![Cell::Int(m as u64), exact.into(), diffusion.into(), (exact - diffusion).into(), ((exact - diffusion) / diffusion).into()]);
+        table.push(vec![
+            Cell::Int(m as u64),
+            exact.into(),
+            diffusion.into(),
+            (exact - diffusion).into(),
+            ((exact - diffusion) / diffusion).into(),
+        ]);
     }
     let meta = serde_json::json!({
         "family": "categorical", "theorem": "categorical-absorption-time", "initial": args.initial,

@@ -57,10 +57,8 @@ impl GaussianArgs {
     }
 
     fn meta(&self, theory: &GaussianTheory) -> serde_json::Value {
-        let theorems: serde_json::Map<String, serde_json::Value> = Metric::ALL
-            .iter()
-            .filter_map(|&m| theory.curve(m).map(|c| (m.to_string(), c.theorem.into())))
-            .collect();
+        let theorems: serde_json::Map<String, serde_json::Value> =
+            Metric::ALL.iter().filter_map(|&m| theory.curve(m).map(|c| (m.to_string(), c.theorem.into()))).collect();
         serde_json::json!({
             "family": "gaussian", "dim": self.dim, "samples": self.samples, "sigma": self.sigma,
             "spectrum": self.spectrum, "estimator": self.estimator.to_string(), "regime": self.regime,
@@ -113,7 +111,8 @@ pub(crate) fn simulate(args: &GaussianArgs, metrics: &[Metric], mc_args: &McArgs
         );
     }
     let theory = GaussianTheory::new(&setup);
-    let columns = ["generation", "metric", "mean", "std_error", "ci_low", "ci_high", "median", "theory", "z", "median_theory", "replicates"];
+    let columns =
+        ["generation", "metric", "mean", "std_error", "ci_low", "ci_high", "median", "theory", "z", "median_theory", "replicates"];
     let mut table = Table::new(&columns);
     for &metric in metrics {
         let mean_theory = theory.curve(metric).map(|c| c.values);

@@ -239,4 +239,3 @@ pub(crate) fn simulate_overparam(args: &OverparamArgs, mc_args: &McArgs, out: &O
     let setup = args.setup()?;
     emit_simulation(&OverparamChain::new(&setup), &mc_args.monte_carlo()?, Some(&setup.curve()), 1, args.meta(), out)
 }
-

@@ -18,9 +18,9 @@ mod plot;
 
 use categorical::{AbsorptionArgs, CategoricalArgs};
 use gaussian::GaussianArgs;
+use linear::{DownstreamArgs, LinearArgs, OverparamArgs, simulate_linear, simulate_overparam, theory_linear, theory_overparam};
 use model_collapse::categorical::theory::Metric as CategoricalMetric;
 use model_collapse::gaussian::theory::Metric;
-use linear::{DownstreamArgs, LinearArgs, OverparamArgs, simulate_linear, simulate_overparam, theory_linear, theory_overparam};
 
 const EXAMPLES: &str = "Examples:
   collapse verify                                   every theorem against its simulation
@@ -282,9 +282,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             emit_simulation(&chain, &mc, theory.as_deref(), 0, downstream.meta(), &out)
         }
         Command::Simulate { family: SimulateFamily::Linear { linear, mc, out } } => simulate_linear(&linear, &mc, &out),
-        Command::Simulate { family: SimulateFamily::Overparam { overparam, mc, out } } => {
-            simulate_overparam(&overparam, &mc, &out)
-        }
+        Command::Simulate { family: SimulateFamily::Overparam { overparam, mc, out } } => simulate_overparam(&overparam, &mc, &out),
         Command::Theory { family: TheoryFamily::Gaussian { gaussian, out } } => gaussian::theory(&gaussian, &out),
         Command::Simulate { family: SimulateFamily::Gaussian { gaussian, metric, mc, out } } => {
             let metrics = if metric.is_empty() { Metric::ALL.to_vec() } else { metric };
@@ -454,11 +452,16 @@ fn verify_text(report: &verify::Report) -> String {
 fn list(format: Option<Format>) -> Result<ExitCode> {
     let theorems = registry::theorems();
     let text = match default_format(format) {
-        Format::Json => to_json_string(&theorems.iter().map(|t| {
-            let mut v = serde_json::to_value(t).unwrap_or_default();
-            v["proof"] = t.proof().into();
-            v
-        }).collect::<Vec<_>>()),
+        Format::Json => to_json_string(
+            &theorems
+                .iter()
+                .map(|t| {
+                    let mut v = serde_json::to_value(t).unwrap_or_default();
+                    v["proof"] = t.proof().into();
+                    v
+                })
+                .collect::<Vec<_>>(),
+        ),
         Format::Csv => {
             let mut table = Table::new(&["id", "statement", "source", "proof", "check"]);
             for t in &theorems {
@@ -471,7 +474,12 @@ fn list(format: Option<Format>) -> Result<ExitCode> {
             .map(|t| {
                 format!(
                     "{}\n  statement: {}\n  source:    {}\n  proof:     {}\n  check:     collapse verify {} ({})\n",
-                    t.id, t.statement, t.source, t.proof(), t.id, t.check
+                    t.id,
+                    t.statement,
+                    t.source,
+                    t.proof(),
+                    t.id,
+                    t.check
                 )
             })
             .collect::<Vec<_>>()
@@ -480,4 +488,3 @@ fn list(format: Option<Format>) -> Result<ExitCode> {
     print!("{text}");
     Ok(ExitCode::SUCCESS)
 }
-
