@@ -111,24 +111,15 @@ fn add_outer(s: &mut [f64], p: &[f64], m: &[f64], w: f64) {
     }
 }
 
-/// The lower Cholesky factor of a symmetric `d x d` row-major matrix, or an
-/// error when it is not positive definite in floating point.
+/// The lower Cholesky factor of a symmetric `d x d` row-major matrix (by
+/// `nalgebra`, the factorisation of every least-squares fit), or an error when
+/// it is not positive definite in floating point.
 fn cholesky(a: &[f64], d: usize) -> Result<Vec<f64>> {
-    let mut l = vec![0.0; d * d];
-    for i in 0..d {
-        for j in 0..=i {
-            let s = a[i * d + j] - (0..j).map(|k| l[i * d + k] * l[j * d + k]).sum::<f64>();
-            if i == j {
-                if !(s > 0.0 && s.is_finite()) {
-                    return Err(Error::Numerical(format!("fitted covariance is not positive definite (pivot {i}: {s})")));
-                }
-                l[i * d + i] = s.sqrt();
-            } else {
-                l[i * d + j] = s / l[j * d + j];
-            }
-        }
-    }
-    Ok(l)
+    let l = nalgebra::Cholesky::new(DMatrix::from_row_slice(d, d, a))
+        .map(|c| c.unpack())
+        .filter(|l| (0..d).all(|i| l[(i, i)].is_finite() && l[(i, i)] > 0.0))
+        .ok_or_else(|| Error::Numerical(format!("a fitted {d} x {d} covariance is not positive definite in floating point")))?;
+    Ok((0..d * d).map(|k| l[(k / d, k % d)]).collect())
 }
 
 /// The product of two lower-triangular `d x d` row-major matrices.
