@@ -6,8 +6,9 @@
 //! figure, so a reader can redraw it with other tools; [`crate::plot`] renders
 //! it to SVG and PNG.
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::mc::MonteCarlo;
+use crate::model::{ClosedForm, Model, Run, TheoremId};
 use crate::output::{Cell, Table};
 use crate::stats::Summary;
 
@@ -122,7 +123,7 @@ impl Panel {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Figure {
     /// The theorem id; the files are `plots/<id>.svg` and `.png`.
-    pub id: &'static str,
+    pub id: TheoremId,
     /// The figure's title.
     pub title: String,
     /// Parameters, seed and replicates, in one paragraph (the gallery's caption).
@@ -136,7 +137,7 @@ pub struct Figure {
 impl Figure {
     /// A figure whose caption is `settings` followed by how to read it, the
     /// replication of `mc` and the command that draws it.
-    pub fn new(id: &'static str, title: impl Into<String>, settings: &str, mc: &MonteCarlo, columns: usize, panels: Vec<Panel>) -> Self {
+    pub fn new(id: TheoremId, title: impl Into<String>, settings: &str, mc: &MonteCarlo, columns: usize, panels: Vec<Panel>) -> Self {
         Figure { id, title: title.into(), caption: caption(settings, mc, id), columns, panels }
     }
 
@@ -163,34 +164,18 @@ impl Figure {
     }
 }
 
-/// A registered figure: its theorem id, how many replicates it simulates by
-/// default, and the function that computes it.
+/// A theorem's figure: how many replicates it simulates by default, and the
+/// function that computes it.
 #[derive(Debug, Clone, Copy)]
 pub struct FigureSpec {
-    /// The theorem id (and file name).
-    pub id: &'static str,
     /// Replicates per simulated setting unless `--replicates` says otherwise.
     pub replicates: u64,
     /// Computes the figure with the given replication.
     pub build: fn(&MonteCarlo) -> Result<Figure>,
 }
 
-/// Every registered figure, family by family.
-pub fn figures() -> Vec<FigureSpec> {
-    [&crate::linear::figures::FIGURES[..], &crate::gaussian::figures::FIGURES[..], &crate::categorical::figures::FIGURES[..]].concat()
-}
-
-/// The figure with this id, or an error listing the known ids.
-pub fn find(id: &str) -> Result<FigureSpec> {
-    let all = figures();
-    all.iter().find(|f| f.id == id).copied().ok_or_else(|| Error::UnknownTheorem {
-        id: id.to_string(),
-        known: std::iter::once("all").chain(all.iter().map(|f| f.id)).collect::<Vec<_>>().join(", "),
-    })
-}
-
 /// A figure's caption: its settings, how to read it, its replication and its command.
-pub fn caption(settings: &str, mc: &MonteCarlo, id: &str) -> String {
+pub fn caption(settings: &str, mc: &MonteCarlo, id: TheoremId) -> String {
     format!(
         "{settings}. Lines: closed forms; dotted: bounds, limits and references; markers with bands (or bars): Monte Carlo \
          mean +- 2 SE ({}). Command: collapse plot {id}",
@@ -206,4 +191,35 @@ pub fn replication(mc: &MonteCarlo) -> String {
 /// Generations `1..=n` as abscissae.
 pub fn generations(n: u64) -> impl Iterator<Item = f64> {
     (1..=n).map(|g| g as f64)
+}
+
+/// The generations of a model as abscissae.
+pub fn abscissae<M: Model>(model: &M) -> impl Iterator<Item = f64> + use<M> {
+    model.generations().map(|g| g as f64)
+}
+
+/// A closed form as a line over every generation: solid when exact or
+/// numerical; dotted and labelled a large-`T` reference when it is only a
+/// limit. Fails when the setting has no closed form.
+pub fn closed_form_line<M: Model>(model: &M, metric: M::Metric, label: &str, key: usize) -> Result<Series> {
+    let curve = model.closed_form(metric).into_curve()?;
+    Ok(match curve.is_asymptotic() {
+        true => Series::bound(format!("{label}, large-T reference"), key, abscissae(model), curve.values),
+        false => Series::theory(label, key, abscissae(model), curve.values),
+    })
+}
+
+/// The Monte Carlo means of `metric` at every generation, with their bands.
+pub fn simulated<M: Model>(run: &Run<M>, metric: M::Metric, label: &str, key: usize) -> Series {
+    Series::simulation(label, key, abscissae(&run.model), &run.summaries_of(metric))
+}
+
+/// [`closed_form_line`] and [`simulated`] of one metric.
+pub fn both<M: Model>(run: &Run<M>, metric: M::Metric, label: &str, key: usize) -> Result<Vec<Series>> {
+    Ok(vec![closed_form_line(&run.model, metric, label, key)?, simulated(run, metric, label, key)])
+}
+
+/// The values of a closed form, or the reason there are none.
+pub fn values(closed_form: ClosedForm) -> Result<Vec<f64>> {
+    Ok(closed_form.into_curve()?.values)
 }

@@ -3,38 +3,65 @@
 //! Verifies the theory of model collapse numerically: every closed form is
 //! checked against a Monte Carlo simulation with honest statistics.
 //!
+//! The model families:
+//!
 //! - [`linear`]: the linear-regression feedback loop of Dohmatob et al. and
-//!   Gerstgrasser et al. (replace vs accumulate).
+//!   Gerstgrasser et al. (replace vs accumulate, and every data schedule).
 //! - [`gaussian`]: Shumailov et al.'s Gaussian loop (replace collapses, the
 //!   variance to zero almost surely) and its accumulate cure.
 //! - [`categorical`]: the discrete case, the Wright–Fisher chain (replace loses
 //!   the tails and ends in a point mass; accumulate keeps a positive diversity).
-//! - [`special`]: trigamma and the exact law of a sum of log-chi-square
-//!   variables (for the probability of collapse).
-//! - [`spectrum`]: diagonal covariances shared by the families.
-//! - [`mc`]: the Monte Carlo engine shared by every model family (streams,
-//!   threads, deterministic reduction).
-//! - [`stats`]: summaries, confidence intervals, critical values.
-//! - [`registry`] and [`verify`]: the theorems and their checks, as run by
-//!   `collapse verify`.
+//!
+//! The seam every family implements and everything else uses:
+//!
+//! - [`model`]: a validated setting as a [`model::Model`] (metrics, chain,
+//!   closed form per metric as a [`model::Curve`] that says whether it is
+//!   exact, numerical or asymptotic) and the generic [`model::Run`].
+//! - [`theorem`]: a theorem's registry entry, checks and figure, one file per
+//!   theorem under `src/<family>/theorems/`.
+//! - [`catalog`]: the one list of families, read by `collapse list`,
+//!   `collapse verify` and `collapse plot all`.
+//!
+//! Shared ground that no family owns:
+//!
+//! - [`schedule`]: the data schedules (replace, accumulate, mix, ...).
+//! - [`location`]: the location model's closed forms (accumulate-subsample).
+//! - [`linalg`]: the benchmarked kernels, one storage convention, one Cholesky.
+//! - [`spectrum`]: diagonal covariances; [`special`]: trigamma, harmonic sums and
+//!   the law of a sum of log-chi-square variables.
+//! - [`mc`]: the Monte Carlo engine (streams, threads, deterministic reduction);
+//!   [`normal`]: bulk normal variates; [`stats`]: summaries and critical values.
+//! - [`verify`]: checks as data and the Bonferroni rule of `collapse verify`;
+//!   [`figure`] and [`plot`]: figures as data and their rendering;
+//!   [`output`]: tables and atomic files; [`names`]: enums with fixed names;
+//!   [`error`]: one error type that names the parameter, the value and the rule.
 //!
 //! Every theorem has one kebab-case id that names its closed form's doc
 //! section, its proof `proofs/<id>.md`, its check in `collapse verify`, its
-//! property test and (once figures exist) its figure `plots/<id>.svg`.
+//! property test and its figure `plots/<id>.svg`.
 
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+pub mod catalog;
 pub mod categorical;
 pub mod error;
 pub mod figure;
 pub mod gaussian;
+pub mod linalg;
 pub mod linear;
+pub mod location;
 pub mod mc;
+pub mod model;
+pub mod names;
 pub mod normal;
 pub mod output;
 pub mod plot;
-pub mod registry;
+pub mod schedule;
 pub mod special;
 pub mod spectrum;
 pub mod stats;
+pub mod theorem;
 pub mod verify;
 
 pub use error::{Error, Result};

@@ -99,15 +99,17 @@ impl MonteCarlo {
     /// when `keep`, the observations in replicate order.
     fn blocks<C: Chain>(&self, chain: &C, keep: bool) -> Result<(Vec<Moments>, Vec<f64>)> {
         let blocks = self.replicates.div_ceil(BLOCK);
-        let work = || (0..blocks).into_par_iter().map(|b| self.block(chain, b, keep)).collect::<Result<Vec<_>>>();
+        let work = || (0..blocks).into_par_iter().map(|b| self.block(chain, b, keep)).collect::<Vec<_>>();
         let per_block = match self.threads {
             None => work(),
             Some(k) => rayon::ThreadPoolBuilder::new()
                 .num_threads(k)
                 .build()
-                .map_err(|e| Error::Numerical(format!("cannot start {k} threads: {e}")))?
+                .map_err(|e| Error::System(format!("cannot start {k} threads: {e}")))?
                 .install(work),
-        }?;
+        };
+        // The first failure in block order, whatever the thread that met it first.
+        let per_block = per_block.into_iter().collect::<Result<Vec<_>>>()?;
         let mut total = vec![Moments::default(); chain.width()];
         let mut values = Vec::new();
         for (block, kept) in &per_block {

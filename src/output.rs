@@ -7,7 +7,7 @@ use std::io::Write;
 use std::path::Path;
 
 /// How a command prints its rows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// Comma-separated values with a header line; numbers at full precision.
     Csv,
@@ -16,6 +16,8 @@ pub enum Format {
     /// Aligned columns for reading, numbers to 6 significant digits.
     Table,
 }
+
+crate::named!(Format, "format", [Format::Csv => "csv", Format::Json => "json", Format::Table => "table"]);
 
 /// One cell of a table.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -194,9 +196,9 @@ pub fn write_atomically(path: &Path, text: &str) -> Result<()> {
 /// Lets `write` fill a temporary file beside `path`, then renames it over
 /// `path`; on any failure the temporary file is removed and `path` is untouched.
 pub fn write_atomically_with(path: &Path, write: impl FnOnce(&Path) -> std::io::Result<()>) -> Result<()> {
-    let io = |e: std::io::Error| Error::invalid("output", path.display(), format!("cannot write the file: {e}"));
+    let io = |e: std::io::Error| Error::io("write", path.display(), e);
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().ok_or_else(|| Error::invalid("output", path.display(), "must name a file"))?;
+    let name = path.file_name().ok_or_else(|| Error::io("write", path.display(), "the path does not name a file"))?;
     let extension = path.extension().map(|e| format!(".{}", e.to_string_lossy())).unwrap_or_default();
     // The temporary file keeps the extension: some writers choose the format by it.
     let tmp = dir.join(format!(".{}.tmp{}{extension}", name.to_string_lossy(), std::process::id()));

@@ -1,5 +1,6 @@
-//! Special functions that `statrs` lacks: the trigamma function [`trigamma`], and the law of a sum
-//! of independent log-chi-square variables, [`LogChiSquareSum`].
+//! Special functions that `statrs` lacks: the trigamma function [`trigamma`], the law of a sum
+//! of independent log-chi-square variables, [`LogChiSquareSum`], and the series
+//! [`harmonic2`] and [`running_sum`] of the closed forms.
 //!
 //! What is exact and what is numerical:
 //!
@@ -27,6 +28,25 @@ const TAIL: f64 = 1e-13;
 const PHI_FLOOR: f64 = 1e-16;
 /// Bracket width, in standard deviations, at which [`LogChiSquareSum::quantile`] stops.
 const QUANTILE_TOLERANCE: f64 = 1e-12;
+
+/// `sum_{i=1}^n 1/i^2`, summed from the smallest term up for accuracy.
+///
+/// ```
+/// assert_eq!(model_collapse::special::harmonic2(2), 1.25);
+/// ```
+pub fn harmonic2(n: u64) -> f64 {
+    (1..=n).rev().map(|i| 1.0 / (i as f64 * i as f64)).sum()
+}
+
+/// The running sums `x_1, x_1 + x_2, ...` of a sequence, added in order.
+pub fn running_sum(terms: impl Iterator<Item = f64>) -> Vec<f64> {
+    terms
+        .scan(0.0, |total, x| {
+            *total += x;
+            Some(*total)
+        })
+        .collect()
+}
 
 /// The trigamma function `psi'(x) = d^2/dx^2 ln Gamma(x)`, for `x > 0`.
 ///

@@ -94,6 +94,20 @@ impl Summary {
     pub fn z(&self, theory: f64) -> Option<f64> {
         (self.std_error > 0.0).then(|| (self.mean - theory) / self.std_error)
     }
+
+    /// The summary of a quantity in other units: `unit` applied to the mean,
+    /// the standard deviation and error, and the interval's ends (an increasing
+    /// linear map such as `|x| x / base`).
+    pub fn rescaled(&self, unit: impl Fn(f64) -> f64) -> Summary {
+        Summary {
+            replicates: self.replicates,
+            mean: unit(self.mean),
+            std_dev: unit(self.std_dev),
+            std_error: unit(self.std_error),
+            ci_low: unit(self.ci_low),
+            ci_high: unit(self.ci_high),
+        }
+    }
 }
 
 /// The sample median (the mean of the two middle values when the count is

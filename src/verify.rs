@@ -1,5 +1,5 @@
-//! `collapse verify`: every registered closed form against its Monte Carlo
-//! check, judged with a tolerance derived from standard errors.
+//! `collapse verify`: closed forms against their Monte Carlo checks, judged
+//! with a tolerance derived from standard errors.
 //!
 //! A [`Check`] simulates one setting and yields [`Comparison`]s (a closed form
 //! and a Monte Carlo summary of the same quantity). Every comparison is one
@@ -12,10 +12,17 @@
 //! Negative controls are checks against a deliberately wrong formula; they
 //! pass when the same rule *rejects* the formula (`|z| > z_crit`), which shows
 //! that the checks have power.
+//!
+//! Checks are data: a [`Case`] is a validated [`Model`], the metrics and
+//! generations to compare, and the reference (the model's own closed form, or
+//! a control). Each theorem lists its cases in its file,
+//! `src/<family>/theorems/<name>.rs`; the catalog ([`crate::catalog`]) gathers
+//! them. A check's seed comes from its theorem id and its position among that
+//! theorem's checks ([`Check::seed`]), so adding a check changes no other.
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::mc::MonteCarlo;
-use crate::registry;
+use crate::model::{Model, Run, TheoremId};
 use crate::stats::{Summary, bonferroni_z};
 use serde::Serialize;
 use std::time::Instant;
@@ -57,7 +64,7 @@ type Evaluate = Box<dyn Fn(&MonteCarlo) -> Result<Vec<Comparison>> + Send + Sync
 /// One Monte Carlo check of a theorem at one setting.
 pub struct Check {
     /// The theorem id.
-    pub id: &'static str,
+    pub id: TheoremId,
     /// The setting, one line (`d=10 T=100 ...`).
     pub settings: String,
     /// Agreement, or a negative control.
@@ -66,16 +73,12 @@ pub struct Check {
 }
 
 impl Check {
-    /// A check of theorem `id` at `settings`.
-    pub fn new(id: &'static str, settings: String, expect: Expect, evaluate: Evaluate) -> Self {
-        Check { id, settings, expect, evaluate }
-    }
-
-    /// This check's seed: the run's seed mixed with a hash of the id and the
-    /// settings, so checks are independent and adding one changes no other.
-    pub fn seed(&self, run_seed: u64) -> u64 {
-        let text = format!("{}|{}", self.id, self.settings);
-        let fnv = text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+    /// This check's seed: the run's seed mixed with a hash of the theorem id
+    /// and the check's position `case` among that theorem's checks, so checks
+    /// are independent and adding one at the end of a list changes no other.
+    pub fn seed(&self, run_seed: u64, case: usize) -> u64 {
+        let key = format!("{}#{case}", self.id);
+        let fnv = key.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
         splitmix64(run_seed ^ fnv)
     }
 
@@ -92,19 +95,90 @@ fn splitmix64(x: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// Every registered check, family by family.
-pub fn checks() -> Vec<Check> {
-    let mut all = crate::linear::checks::checks();
-    all.extend(crate::gaussian::checks::checks());
-    all.extend(crate::categorical::checks::checks());
-    all
+type Formula<M> = Box<dyn Fn(&M, <M as Model>::Metric) -> Result<Vec<f64>> + Send + Sync>;
+
+/// A deliberately wrong formula that a negative control must reject.
+struct Control<M: Model> {
+    label: String,
+    formula: Formula<M>,
+}
+
+/// One check as data: a model, the metrics and generations to compare, and
+/// the reference (the model's own closed form, or a control).
+pub struct Case<M: Model> {
+    model: M,
+    at: Vec<(M::Metric, Vec<u64>)>,
+    control: Option<Control<M>>,
+}
+
+impl<M: Model + 'static> Case<M> {
+    /// A check of `model` against its own closed forms; add what to compare with [`Case::at`].
+    pub fn new(model: M) -> Self {
+        Case { model, at: Vec::new(), control: None }
+    }
+
+    /// Compares `metric` at these generations.
+    pub fn at(mut self, metric: M::Metric, generations: &[u64]) -> Self {
+        self.at.push((metric, generations.to_vec()));
+        self
+    }
+
+    /// Makes this a negative control: `formula(model, metric)` gives the wrong
+    /// values (one per generation of the model), which the simulation must reject.
+    pub fn control(
+        mut self,
+        label: impl Into<String>,
+        formula: impl Fn(&M, M::Metric) -> Result<Vec<f64>> + Send + Sync + 'static,
+    ) -> Self {
+        self.control = Some(Control { label: label.into(), formula: Box::new(formula) });
+        self
+    }
+
+    /// A negative control against `other`'s closed form (another regime,
+    /// estimator or penalty).
+    pub fn against(self, label: impl Into<String>, other: M) -> Self {
+        self.control(label, move |_, metric| other.closed_form(metric).checkable())
+    }
+
+    /// The check of theorem `id`.
+    pub fn check(self, id: TheoremId) -> Check {
+        let expect = if self.control.is_some() { Expect::Reject } else { Expect::Agree };
+        let settings = match &self.control {
+            None => self.model.describe(),
+            Some(c) => format!("{} [control: {}]", self.model.describe(), c.label),
+        };
+        Check { id, settings, expect, evaluate: Box::new(move |mc| self.evaluate(mc)) }
+    }
+
+    fn reference(&self, metric: M::Metric) -> Result<Vec<f64>> {
+        match &self.control {
+            None => self.model.closed_form(metric).checkable(),
+            Some(c) => (c.formula)(&self.model, metric),
+        }
+    }
+
+    fn evaluate(&self, mc: &MonteCarlo) -> Result<Vec<Comparison>> {
+        let run = Run::new(&self.model, mc)?;
+        let first = *self.model.generations().start();
+        let mut out = Vec::new();
+        for (metric, generations) in &self.at {
+            let theory = self.reference(*metric)?;
+            for &g in generations {
+                let theory = *theory.get((g - first) as usize).ok_or_else(|| {
+                    Error::NoClosedForm(format!("generation {g} of {metric} is beyond the reference's {} values", theory.len()))
+                })?;
+                out.push(Comparison { quantity: metric.to_string(), generation: g, theory, estimate: run.summary(*metric, g) });
+            }
+        }
+        Ok(out)
+    }
 }
 
 /// One judged assertion: the rows of `collapse verify`'s table.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Outcome {
     /// The theorem id.
-    pub id: &'static str,
+    pub id: TheoremId,
     /// The setting.
     pub settings: String,
     /// What is compared.
@@ -159,21 +233,19 @@ pub fn judge(expect: Expect, c: &Comparison, z_critical: f64) -> bool {
     }
 }
 
-/// Runs the checks of the given theorem ids (all when `ids` is empty).
-pub fn run(ids: &[String], seed: u64, replicates: u64, threads: Option<usize>) -> Result<Report> {
-    for id in ids {
-        registry::find(id)?;
-    }
+/// Runs `checks` (each theorem's in its order) and judges every comparison
+/// together. Check `i` of a theorem draws from the seed [`Check::seed`]`(seed, i)`.
+pub fn run(checks: &[Check], seed: u64, replicates: u64, threads: Option<usize>) -> Result<Report> {
     let start = Instant::now();
-    let selected: Vec<Check> = checks().into_iter().filter(|c| ids.is_empty() || ids.iter().any(|i| i == c.id)).collect();
-    let mut results = Vec::with_capacity(selected.len());
-    for check in &selected {
-        let mc = MonteCarlo::new(replicates, check.seed(seed), threads)?;
+    let mut results = Vec::with_capacity(checks.len());
+    for (i, check) in checks.iter().enumerate() {
+        let case = checks[..i].iter().filter(|c| c.id == check.id).count();
+        let mc = MonteCarlo::new(replicates, check.seed(seed, case), threads)?;
         results.push(check.evaluate(&mc)?);
     }
     let assertions = results.iter().map(Vec::len).sum();
     let z_critical = bonferroni_z(FAMILY_ALPHA, assertions);
-    let checks: Vec<Outcome> = selected
+    let outcomes: Vec<Outcome> = checks
         .iter()
         .zip(&results)
         .flat_map(|(check, comparisons)| comparisons.iter().map(move |c| outcome(check, c, z_critical)))
@@ -184,8 +256,8 @@ pub fn run(ids: &[String], seed: u64, replicates: u64, threads: Option<usize>) -
         family_alpha: FAMILY_ALPHA,
         assertions,
         z_critical,
-        passed: checks.iter().all(|o| o.passed),
-        checks,
+        passed: outcomes.iter().all(|o| o.passed),
+        checks: outcomes,
         seconds: start.elapsed().as_secs_f64(),
     })
 }

@@ -34,20 +34,70 @@
 //!
 //! The module is split like every model family: [`theory`] holds the closed
 //! forms, [`exact`] the exact binomial chain of one outcome's count, [`sim`]
-//! one replicate of the process, [`checks`] the registry entries and Monte
-//! Carlo checks.
+//! one replicate of the process, [`model`] the validated settings as
+//! [`crate::model::Model`]s, and `theorems/` one file per theorem (registry
+//! entry, checks, figure).
 
-pub mod checks;
 pub mod exact;
-pub mod figures;
+pub mod model;
 pub mod sim;
 pub mod theory;
+mod theorems;
 
-use crate::error::{Error, Result, require_finite};
-use crate::linear::Regime;
+pub use model::{AbsorptionModel, CategoricalModel};
+pub use theorems::THEOREMS;
+
+use crate::error::{Error, Result, param, require_finite};
+use crate::schedule::Regime;
 use serde::Serialize;
 use std::fmt;
 use std::str::FromStr;
+
+/// The data schedules the categorical family runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CategoricalRegime {
+    /// Generation `g >= 2` fits its own `M` samples.
+    Replace,
+    /// Generation `g >= 2` fits the real pool and every sample so far.
+    Accumulate,
+}
+
+impl TryFrom<Regime> for CategoricalRegime {
+    type Error = Error;
+
+    fn try_from(regime: Regime) -> Result<Self> {
+        match regime {
+            Regime::Replace => Ok(CategoricalRegime::Replace),
+            Regime::Accumulate => Ok(CategoricalRegime::Accumulate),
+            other => Err(Error::invalid("regime", other, "the categorical family runs replace and accumulate")),
+        }
+    }
+}
+
+impl From<CategoricalRegime> for Regime {
+    fn from(regime: CategoricalRegime) -> Regime {
+        match regime {
+            CategoricalRegime::Replace => Regime::Replace,
+            CategoricalRegime::Accumulate => Regime::Accumulate,
+        }
+    }
+}
+
+impl FromStr for CategoricalRegime {
+    type Err = Error;
+
+    /// `replace` or `accumulate`; any other schedule is refused with the rule.
+    fn from_str(text: &str) -> Result<Self> {
+        text.parse::<Regime>()?.try_into()
+    }
+}
+
+impl fmt::Display for CategoricalRegime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        Regime::from(*self).fmt(f)
+    }
+}
 
 /// The default fraction of `p_0` that makes the initial tail.
 pub const DEFAULT_TAIL: f64 = 0.1;
@@ -75,7 +125,7 @@ impl Initial {
         Ok(match self {
             Initial::List(p) => {
                 if let Some(k) = outcomes.filter(|&k| k != p.len()) {
-                    return Err(Error::invalid("outcomes", k, format!("the list given to --initial has {} outcomes", p.len())));
+                    return Err(Error::invalid("outcomes", k, format!("the list given to {} has {} outcomes", param("initial"), p.len())));
                 }
                 validate_probabilities(p)?
             }
@@ -165,7 +215,7 @@ pub fn validate_probabilities(p: &[f64]) -> Result<Vec<f64>> {
 pub struct CategoricalSetup {
     probabilities: Vec<f64>,
     samples: usize,
-    regime: Regime,
+    regime: CategoricalRegime,
     real_samples: usize,
     generations: u64,
     tail_fraction: f64,
@@ -174,17 +224,13 @@ pub struct CategoricalSetup {
 }
 
 impl CategoricalSetup {
-    /// Validates `p_0` (see [`validate_probabilities`]), `M >= 1`, the regime
-    /// (replace or accumulate) and `n >= 1`. The real pool is `S_0 = M` and the
+    /// Validates `p_0` (see [`validate_probabilities`]), `M >= 1` and `n >= 1`. The real pool is `S_0 = M` and the
     /// tail fraction [`DEFAULT_TAIL`]; see [`CategoricalSetup::with_real_samples`]
     /// and [`CategoricalSetup::with_tail`].
-    pub fn new(probabilities: &[f64], samples: usize, regime: Regime, generations: u64) -> Result<Self> {
+    pub fn new(probabilities: &[f64], samples: usize, regime: CategoricalRegime, generations: u64) -> Result<Self> {
         let probabilities = validate_probabilities(probabilities)?;
         if samples == 0 {
             return Err(Error::invalid("samples", samples, "a generation needs M >= 1 samples"));
-        }
-        if !matches!(regime, Regime::Replace | Regime::Accumulate) {
-            return Err(Error::invalid("regime", regime, "the categorical family runs replace and accumulate"));
         }
         if generations == 0 {
             return Err(Error::invalid("generations", generations, "must be at least 1"));
@@ -210,7 +256,7 @@ impl CategoricalSetup {
         if real == 0 {
             return Err(Error::invalid("real", real, "the real pool needs S_0 >= 1 points"));
         }
-        if self.regime == Regime::Replace && real != self.samples {
+        if self.regime == CategoricalRegime::Replace && real != self.samples {
             return Err(Error::invalid(
                 "real",
                 real,
@@ -266,8 +312,8 @@ impl CategoricalSetup {
     }
 
     /// The regime: replace or accumulate.
-    pub fn regime(&self) -> &Regime {
-        &self.regime
+    pub fn regime(&self) -> CategoricalRegime {
+        self.regime
     }
 
     /// `S_0`: the real points generation 1 fits.
@@ -302,7 +348,7 @@ impl CategoricalSetup {
 
     /// A one-line description, for tables and file headers.
     pub fn describe(&self) -> String {
-        let real = if self.regime == Regime::Accumulate { format!(" S0={}", self.real_samples) } else { String::new() };
+        let real = if self.regime == CategoricalRegime::Accumulate { format!(" S0={}", self.real_samples) } else { String::new() };
         format!(
             "K={} M={} regime={}{real} tail={} (p0(A)={:.4})",
             self.outcomes(),
@@ -319,33 +365,33 @@ mod tests {
     use super::*;
 
     fn list(p: &[f64]) -> Result<CategoricalSetup> {
-        CategoricalSetup::new(p, 10, Regime::Replace, 5)
+        CategoricalSetup::new(p, 10, CategoricalRegime::Replace, 5)
     }
 
     #[test]
     fn errors_name_parameter_value_and_rule() {
         let e = list(&[]).unwrap_err();
-        assert_eq!(e.to_string(), "--initial = list:: p_0 is empty: a categorical distribution needs at least one outcome");
+        assert_eq!(e.to_string(), "initial = list:: p_0 is empty: a categorical distribution needs at least one outcome");
         let e = list(&[0.5, -0.1, 0.6]).unwrap_err();
-        assert_eq!(e.to_string(), "--initial = list:0.5,-0.1,0.6: probabilities must be finite and >= 0, got p_0(2) = -0.1");
+        assert_eq!(e.to_string(), "initial = list:0.5,-0.1,0.6: probabilities must be finite and >= 0, got p_0(2) = -0.1");
         let e = list(&[0.5, 0.4]).unwrap_err();
-        assert_eq!(e.to_string(), "--initial = list:0.5,0.4: probabilities must sum to 1 (within 1e-9), got 0.9");
-        let e = CategoricalSetup::new(&[1.0], 0, Regime::Replace, 5).unwrap_err();
-        assert_eq!(e.to_string(), "--samples = 0: a generation needs M >= 1 samples");
-        let e = CategoricalSetup::new(&[1.0], 3, "window:2".parse().unwrap(), 5).unwrap_err();
-        assert_eq!(e.to_string(), "--regime = window:2: the categorical family runs replace and accumulate");
+        assert_eq!(e.to_string(), "initial = list:0.5,0.4: probabilities must sum to 1 (within 1e-9), got 0.9");
+        let e = CategoricalSetup::new(&[1.0], 0, CategoricalRegime::Replace, 5).unwrap_err();
+        assert_eq!(e.to_string(), "samples = 0: a generation needs M >= 1 samples");
+        let e = "window:2".parse::<CategoricalRegime>().unwrap_err();
+        assert_eq!(e.to_string(), "regime = window:2: the categorical family runs replace and accumulate");
         let e = list(&[1.0]).unwrap().with_real_samples(4).unwrap_err();
-        assert!(e.to_string().starts_with("--real = 4: applies to accumulate only"), "{e}");
+        assert!(e.to_string().starts_with("real = 4: applies to accumulate only"), "{e}");
         let e = list(&[1.0]).unwrap().with_tail(0.0).unwrap_err();
-        assert_eq!(e.to_string(), "--tail = 0: the tail fraction must satisfy 0 < tail <= 1");
+        assert_eq!(e.to_string(), "tail = 0: the tail fraction must satisfy 0 < tail <= 1");
         let e = "zipf:-1".parse::<Initial>().unwrap_err();
-        assert!(e.to_string().starts_with("--initial = zipf:-1: the Zipf exponent"), "{e}");
+        assert!(e.to_string().starts_with("initial = zipf:-1: the Zipf exponent"), "{e}");
         let e = "list:0.5,x".parse::<Initial>().unwrap_err();
         assert!(e.to_string().contains("must be a number"), "{e}");
         let e = "list:0.5,0.5".parse::<Initial>().unwrap().probabilities(Some(3)).unwrap_err();
-        assert_eq!(e.to_string(), "--outcomes = 3: the list given to --initial has 2 outcomes");
+        assert_eq!(e.to_string(), "outcomes = 3: the list given to initial has 2 outcomes");
         let e = Initial::Uniform.probabilities(Some(0)).unwrap_err();
-        assert!(e.to_string().starts_with("--outcomes = 0"), "{e}");
+        assert!(e.to_string().starts_with("outcomes = 0"), "{e}");
     }
 
     #[test]

@@ -8,10 +8,10 @@
 //! conditional probability is an exact ratio of integers. Outcomes that have
 //! vanished are dropped from the support and cost nothing.
 
-use super::CategoricalSetup;
 use super::theory::Metric;
+use super::{CategoricalRegime, CategoricalSetup};
 use crate::error::{Error, Result};
-use crate::linear::Regime;
+use crate::names::Named;
 use crate::mc::{Chain, Stream};
 use rand::RngExt;
 use rand_distr::Binomial;
@@ -167,8 +167,8 @@ impl Chain for CategoricalChain {
         for g in 2..=s.generations() {
             model.draw(rng, s.samples() as u64, &mut batch)?;
             match s.regime() {
-                Regime::Replace => model.replace(&batch),
-                _ => model.add(&batch),
+                CategoricalRegime::Replace => model.replace(&batch),
+                CategoricalRegime::Accumulate => model.add(&batch),
             }
             self.record(&model, g, out);
         }
@@ -191,7 +191,7 @@ pub struct FixationChain {
 impl FixationChain {
     /// The simulator of `setup`, which must run the replace regime.
     pub fn new(setup: &CategoricalSetup) -> Result<Self> {
-        if *setup.regime() != Regime::Replace {
+        if setup.regime() != CategoricalRegime::Replace {
             return Err(Error::invalid("regime", setup.regime(), "only replace ends in a point mass"));
         }
         let samples = setup.samples() as u64;
@@ -242,7 +242,7 @@ mod tests {
 
     #[test]
     fn counts_always_sum_to_the_sample_size() {
-        let setup = CategoricalSetup::new(&[0.4, 0.3, 0.2, 0.1], 7, Regime::Accumulate, 6).unwrap().with_real_samples(5).unwrap();
+        let setup = CategoricalSetup::new(&[0.4, 0.3, 0.2, 0.1], 7, CategoricalRegime::Accumulate, 6).unwrap().with_real_samples(5).unwrap();
         let chain = CategoricalChain::new(&setup);
         let mut rng = crate::mc::replicate_rng(3, 0);
         let mut model = Counts::from_truth(&mut rng, 5, &chain.conditional).unwrap();

@@ -10,23 +10,37 @@
 //! elementary functions exists), for `M <=` [`MAX_EXACT_SAMPLES`]; above it
 //! those curves are `None`. The Shannon entropy has no closed form.
 
-use super::CategoricalSetup;
 use super::exact::{Absorption, BinomialChain};
-use crate::linear::Regime;
-pub use crate::registry::Reference;
+use super::{CategoricalRegime, CategoricalSetup};
+use crate::model::{Curve, TheoremId};
 use serde::Serialize;
 use statrs::function::gamma::ln_gamma;
-use std::cell::OnceCell;
-use std::fmt;
+use std::sync::OnceLock;
+
+/// The categorical family's theorem ids, each written once.
+pub mod ids {
+    use crate::model::TheoremId;
+    /// `E p_g = p_0`: the masses are martingales.
+    pub const MARTINGALE: TheoremId = TheoremId::new("categorical-martingale");
+    /// Replace: the Gini-Simpson diversity decays like `(1 - 1/M)^g`.
+    pub const REPLACE_DIVERSITY: TheoremId = TheoremId::new("categorical-replace-diversity");
+    /// Accumulate: the diversity decreases to a positive limit.
+    pub const ACCUMULATE_DIVERSITY: TheoremId = TheoremId::new("categorical-accumulate-diversity");
+    /// Replace ends at a point mass, on `k` with probability `p_0(k)`.
+    pub const FIXATION: TheoremId = TheoremId::new("categorical-fixation");
+    /// The probability that an outcome is lost by generation `g`.
+    pub const TAIL_LOSS: TheoremId = TheoremId::new("categorical-tail-loss");
+    /// The expected time to a point mass, exact and by diffusion.
+    pub const ABSORPTION_TIME: TheoremId = TheoremId::new("categorical-absorption-time");
+}
 
 /// The largest `M` for which the replace curves of survivors, collapse and tail
 /// loss run the exact chain (`O(n M^1.5)`: about 0.3 s a generation here).
 pub const MAX_EXACT_SAMPLES: usize = 100_000;
 
 /// What the categorical loop reports per generation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
-#[value(rename_all = "snake_case")]
 pub enum Metric {
     /// Gini–Simpson diversity `H(p_g) = 1 - sum_k p_g(k)^2`: the probability
     /// that two draws from the model differ.
@@ -48,44 +62,16 @@ pub enum Metric {
     TailLost,
 }
 
-impl Metric {
-    /// Every metric, in the order of a replicate's observations.
-    pub const ALL: [Metric; 8] = [
-        Metric::Diversity,
-        Metric::Entropy,
-        Metric::Survivors,
-        Metric::Collapsed,
-        Metric::TopMass,
-        Metric::TailMass,
-        Metric::TailSpread,
-        Metric::TailLost,
-    ];
-
-    /// Position in [`Metric::ALL`].
-    pub fn index(self) -> usize {
-        Metric::ALL.iter().position(|&m| m == self).unwrap_or_default()
-    }
-
-    /// The metric's column name in tables: `diversity`, `tail_mass`, ...
-    pub fn name(self) -> &'static str {
-        match self {
-            Metric::Diversity => "diversity",
-            Metric::Entropy => "entropy",
-            Metric::Survivors => "survivors",
-            Metric::Collapsed => "collapsed",
-            Metric::TopMass => "top_mass",
-            Metric::TailMass => "tail_mass",
-            Metric::TailSpread => "tail_spread",
-            Metric::TailLost => "tail_lost",
-        }
-    }
-}
-
-impl fmt::Display for Metric {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
+crate::named!(Metric, "metric", [
+    Metric::Diversity => "diversity",
+    Metric::Entropy => "entropy",
+    Metric::Survivors => "survivors",
+    Metric::Collapsed => "collapsed",
+    Metric::TopMass => "top_mass",
+    Metric::TailMass => "tail_mass",
+    Metric::TailSpread => "tail_spread",
+    Metric::TailLost => "tail_lost",
+]);
 
 /// The Gini–Simpson diversity `H(p) = 1 - sum_k p_k^2`.
 pub fn gini_simpson(p: &[f64]) -> f64 {
@@ -155,9 +141,9 @@ pub fn accumulate_diversity_limit(real: usize, samples: usize) -> f64 {
 /// exact chain is run once, on first use, for every distinct initial
 /// probability and the tail's.
 #[derive(Debug)]
-pub struct CategoricalTheory<'a> {
-    setup: &'a CategoricalSetup,
-    chain: OnceCell<Chains>,
+pub struct CategoricalTheory {
+    setup: CategoricalSetup,
+    chain: OnceLock<Chains>,
 }
 
 /// The exact chain's output: one [`Absorption`] per distinct `p_0(k)`, with
@@ -174,10 +160,15 @@ impl Chains {
     }
 }
 
-impl<'a> CategoricalTheory<'a> {
+impl CategoricalTheory {
     /// The closed forms of `setup`.
-    pub fn new(setup: &'a CategoricalSetup) -> Self {
-        CategoricalTheory { setup, chain: OnceCell::new() }
+    pub fn new(setup: &CategoricalSetup) -> Self {
+        CategoricalTheory { setup: setup.clone(), chain: OnceLock::new() }
+    }
+
+    /// The setup.
+    pub fn setup(&self) -> &CategoricalSetup {
+        &self.setup
     }
 
     /// The mean of `metric` for generations `1..=n` and its theorem, or `None`
@@ -190,21 +181,20 @@ impl<'a> CategoricalTheory<'a> {
     /// (Shumailov et al. 2024, discrete case; proofs/categorical-martingale.md).
     ///
     /// ```
-    /// use model_collapse::categorical::CategoricalSetup;
-    /// use model_collapse::categorical::theory::{CategoricalTheory, Metric};
-    /// use model_collapse::linear::Regime;
-    /// let setup = CategoricalSetup::new(&[0.5, 0.3, 0.2], 10, Regime::Replace, 3).unwrap();
+    /// use model_collapse::categorical::{CategoricalRegime, CategoricalSetup};
+    /// use model_collapse::categorical::theory::{CategoricalTheory, Metric, ids};
+    /// let setup = CategoricalSetup::new(&[0.5, 0.3, 0.2], 10, CategoricalRegime::Replace, 3).unwrap();
     /// let tail = CategoricalTheory::new(&setup).curve(Metric::TailMass).unwrap();
-    /// assert_eq!((tail.theorem, tail.values), ("categorical-martingale", vec![0.2; 3]));
+    /// assert_eq!((tail.theorem, tail.values), (ids::MARTINGALE, vec![0.2; 3]));
     /// ```
-    pub fn curve(&self, metric: Metric) -> Option<Reference> {
-        let s = self.setup;
+    pub fn curve(&self, metric: Metric) -> Option<Curve> {
+        let s = &self.setup;
         let exact_chain = matches!(metric, Metric::Survivors | Metric::Collapsed | Metric::TailLost);
-        if exact_chain && *s.regime() == Regime::Replace && s.samples() > MAX_EXACT_SAMPLES {
+        if exact_chain && s.regime() == CategoricalRegime::Replace && s.samples() > MAX_EXACT_SAMPLES {
             return None;
         }
         let n = s.generations() as usize;
-        let replace = *s.regime() == Regime::Replace;
+        let replace = s.regime() == CategoricalRegime::Replace;
         let s0 = s.real_samples() as i32;
         let pi = s.tail_mass();
         let p = s.probabilities();
@@ -215,31 +205,31 @@ impl<'a> CategoricalTheory<'a> {
             Metric::TailSpread => {
                 (self.diversity_theorem(), self.diversity_factors().iter().map(|c| pi * (1.0 - pi) * (1.0 - c)).collect())
             }
-            Metric::TopMass => ("categorical-martingale", constant(p[s.top()])),
-            Metric::TailMass => ("categorical-martingale", constant(pi)),
-            Metric::Survivors if replace => ("categorical-tail-loss", self.sum_over_outcomes(|a, g| 1.0 - a.lost[g])),
-            Metric::Survivors => ("categorical-tail-loss", constant(p.iter().map(|q| 1.0 - (1.0 - q).powi(s0)).sum())),
-            Metric::Collapsed if replace => ("categorical-fixation", self.sum_over_outcomes(|a, g| a.fixed[g])),
-            Metric::Collapsed => ("categorical-tail-loss", constant(p.iter().map(|q| q.powi(s0)).sum())),
-            Metric::TailLost if replace => ("categorical-tail-loss", self.chains().tail().lost.clone()),
-            Metric::TailLost => ("categorical-tail-loss", constant((1.0 - pi).powi(s0))),
+            Metric::TopMass => (ids::MARTINGALE, constant(p[s.top()])),
+            Metric::TailMass => (ids::MARTINGALE, constant(pi)),
+            Metric::Survivors if replace => (ids::TAIL_LOSS, self.sum_over_outcomes(|a, g| 1.0 - a.lost[g])),
+            Metric::Survivors => (ids::TAIL_LOSS, constant(p.iter().map(|q| 1.0 - (1.0 - q).powi(s0)).sum())),
+            Metric::Collapsed if replace => (ids::FIXATION, self.sum_over_outcomes(|a, g| a.fixed[g])),
+            Metric::Collapsed => (ids::TAIL_LOSS, constant(p.iter().map(|q| q.powi(s0)).sum())),
+            Metric::TailLost if replace => (ids::TAIL_LOSS, self.chains().tail().lost.clone()),
+            Metric::TailLost => (ids::TAIL_LOSS, constant((1.0 - pi).powi(s0))),
         };
-        Some(Reference { theorem, values })
+        Some(Curve::exact(theorem, values))
     }
 
-    fn diversity_theorem(&self) -> &'static str {
+    fn diversity_theorem(&self) -> TheoremId {
         match self.setup.regime() {
-            Regime::Replace => "categorical-replace-diversity",
-            _ => "categorical-accumulate-diversity",
+            CategoricalRegime::Replace => ids::REPLACE_DIVERSITY,
+            CategoricalRegime::Accumulate => ids::ACCUMULATE_DIVERSITY,
         }
     }
 
     /// `E H(p_g) / H(p_0)` of the regime.
     pub fn diversity_factors(&self) -> Vec<f64> {
-        let s = self.setup;
+        let s = &self.setup;
         match s.regime() {
-            Regime::Replace => replace_diversity_factors(s.samples(), s.generations()),
-            _ => accumulate_diversity_factors(s.real_samples(), s.samples(), s.generations()),
+            CategoricalRegime::Replace => replace_diversity_factors(s.samples(), s.generations()),
+            CategoricalRegime::Accumulate => accumulate_diversity_factors(s.real_samples(), s.samples(), s.generations()),
         }
     }
 
@@ -253,7 +243,7 @@ impl<'a> CategoricalTheory<'a> {
 
     fn chains(&self) -> &Chains {
         self.chain.get_or_init(|| {
-            let s = self.setup;
+            let s = &self.setup;
             let mut sorted: Vec<f64> = s.probabilities().to_vec();
             sorted.sort_by(f64::total_cmp);
             let (mut distinct, mut counts) = (Vec::new(), Vec::new());
@@ -280,7 +270,7 @@ mod tests {
     #[test]
     fn exact_values_for_a_small_chain() {
         let p = [0.5, 1.0 / 3.0, 1.0 / 6.0];
-        let setup = CategoricalSetup::new(&p, 3, Regime::Replace, 4).unwrap().with_tail(0.5).unwrap();
+        let setup = CategoricalSetup::new(&p, 3, CategoricalRegime::Replace, 4).unwrap().with_tail(0.5).unwrap();
         let theory = CategoricalTheory::new(&setup);
         let expect = |metric: Metric, values: [f64; 4]| {
             let curve = theory.curve(metric).unwrap().values;
@@ -291,7 +281,7 @@ mod tests {
         expect(Metric::Collapsed, [1.0 / 6.0, 11.0 / 27.0, 145.0 / 243.0, 1595.0 / 2187.0]);
         expect(Metric::TailLost, [1.0 / 8.0, 1.0 / 4.0, 1.0 / 3.0, 7.0 / 18.0]);
         expect(Metric::TailSpread, [1.0 / 12.0, 5.0 / 36.0, 19.0 / 108.0, 65.0 / 324.0]);
-        let setup = CategoricalSetup::new(&p, 3, Regime::Accumulate, 3).unwrap().with_real_samples(2).unwrap();
+        let setup = CategoricalSetup::new(&p, 3, CategoricalRegime::Accumulate, 3).unwrap().with_real_samples(2).unwrap();
         let theory = CategoricalTheory::new(&setup);
         assert!(theory.curve(Metric::Survivors).unwrap().values.iter().all(|v| (v - 29.0 / 18.0).abs() < 1e-15));
         assert!(theory.curve(Metric::Collapsed).unwrap().values.iter().all(|v| (v - 7.0 / 18.0).abs() < 1e-15));

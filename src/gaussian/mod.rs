@@ -20,7 +20,7 @@
 //! | `regime` | which data generation `n` fits on | replace | replace, accumulate, accumulate-subsample, `mix:LAMBDA`, `fresh-real:P` |
 //! | `threshold` | `eps`, "collapsed" when `(det Sigma_n / det Sigma)^(1/d) < eps` | 0.01 | `0 < eps`, finite |
 //!
-//! Regimes (the names and parameters of [`crate::linear::schedule`]):
+//! Regimes (the names and parameters of [`crate::schedule`], as [`GaussianRegime`]):
 //!
 //! | regime | generation `n >= 2` fits |
 //! |---|---|
@@ -33,22 +33,94 @@
 //! Under `mix` and `fresh-real`, generation 1 fits its `n_r` real points only.
 //!
 //! The module is split like every model family: [`theory`] holds the closed
-//! forms, [`sim`] one replicate of the process, [`checks`] the registry entries
-//! and Monte Carlo checks.
+//! forms, [`sim`] one replicate of the process, [`model`] the setup as a
+//! [`crate::model::Model`], and `theorems/` one file per theorem (registry
+//! entry, checks, figure).
 
-pub mod checks;
-pub mod figures;
+pub mod model;
 pub mod sim;
 pub mod theory;
+mod theorems;
+
+pub use theorems::THEOREMS;
 
 use crate::error::{Error, Result, require_finite};
-use crate::linear::Regime;
+use crate::schedule::Regime;
 use crate::spectrum::Spectrum;
 use serde::Serialize;
 use std::fmt;
+use std::str::FromStr;
+
+/// The data schedules the Gaussian family runs.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(into = "String")]
+pub enum GaussianRegime {
+    /// Generation `n >= 2` fits its own `M` samples.
+    Replace,
+    /// The pool of all `n M` samples so far.
+    Accumulate,
+    /// `M` samples drawn without replacement from that pool.
+    AccumulateSubsample,
+    /// The same real sample of `LAMBDA M` points plus `(1 - LAMBDA) M` samples of its own.
+    Mix(f64),
+    /// A new real sample of `(1 - P) M` points plus `P M` samples of its own.
+    FreshReal(f64),
+}
+
+impl TryFrom<Regime> for GaussianRegime {
+    type Error = Error;
+
+    fn try_from(regime: Regime) -> Result<Self> {
+        match regime {
+            Regime::Replace => Ok(GaussianRegime::Replace),
+            Regime::Accumulate => Ok(GaussianRegime::Accumulate),
+            Regime::AccumulateSubsample => Ok(GaussianRegime::AccumulateSubsample),
+            Regime::Mix(lambda) => Ok(GaussianRegime::Mix(lambda)),
+            Regime::FreshReal(p) => Ok(GaussianRegime::FreshReal(p)),
+            other => Err(Error::invalid(
+                "regime",
+                other,
+                "the Gaussian family runs replace, accumulate, accumulate-subsample, mix:LAMBDA and fresh-real:P",
+            )),
+        }
+    }
+}
+
+impl From<GaussianRegime> for Regime {
+    fn from(regime: GaussianRegime) -> Regime {
+        match regime {
+            GaussianRegime::Replace => Regime::Replace,
+            GaussianRegime::Accumulate => Regime::Accumulate,
+            GaussianRegime::AccumulateSubsample => Regime::AccumulateSubsample,
+            GaussianRegime::Mix(lambda) => Regime::Mix(lambda),
+            GaussianRegime::FreshReal(p) => Regime::FreshReal(p),
+        }
+    }
+}
+
+impl From<GaussianRegime> for String {
+    fn from(regime: GaussianRegime) -> String {
+        regime.to_string()
+    }
+}
+
+impl FromStr for GaussianRegime {
+    type Err = Error;
+
+    /// A schedule name ([`Regime`]) that the family runs; any other is refused with the rule.
+    fn from_str(text: &str) -> Result<Self> {
+        text.parse::<Regime>()?.try_into()
+    }
+}
+
+impl fmt::Display for GaussianRegime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        Regime::from(*self).fmt(f)
+    }
+}
 
 /// How a generation estimates the covariance from its `N` points.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Estimator {
     /// Scatter divided by `N - 1` (Shumailov et al., Theorem 3.1).
@@ -74,15 +146,11 @@ impl Estimator {
     }
 }
 
-impl fmt::Display for Estimator {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Estimator::Unbiased => "unbiased",
-            Estimator::Mle => "mle",
-            Estimator::KnownVariance => "known-variance",
-        })
-    }
-}
+crate::named!(Estimator, "estimator", [
+    Estimator::Unbiased => "unbiased",
+    Estimator::Mle => "mle",
+    Estimator::KnownVariance => "known-variance",
+]);
 
 /// A validated Gaussian feedback loop: every simulator and closed form of this
 /// family starts from one.
@@ -93,7 +161,7 @@ pub struct GaussianSetup {
     sigma: f64,
     spectrum: Spectrum,
     estimator: Estimator,
-    regime: Regime,
+    regime: GaussianRegime,
     /// `n_r`: real points per generation under `mix` and `fresh-real`; `M` otherwise.
     real_samples: usize,
     threshold: f64,
@@ -113,7 +181,7 @@ impl GaussianSetup {
         sigma: f64,
         spectrum: Spectrum,
         estimator: Estimator,
-        regime: Regime,
+        regime: GaussianRegime,
         generations: u64,
     ) -> Result<Self> {
         if dim == 0 {
@@ -136,7 +204,7 @@ impl GaussianSetup {
         if generations == 0 {
             return Err(Error::invalid("generations", generations, "must be at least 1"));
         }
-        let real_samples = real_samples(&regime, samples, dim, estimator)?;
+        let real_samples = real_samples(regime, samples, dim, estimator)?;
         Ok(GaussianSetup { dim, samples, sigma, spectrum, estimator, regime, real_samples, threshold: DEFAULT_THRESHOLD, generations })
     }
 
@@ -185,8 +253,8 @@ impl GaussianSetup {
     }
 
     /// The regime.
-    pub fn regime(&self) -> &Regime {
-        &self.regime
+    pub fn regime(&self) -> GaussianRegime {
+        self.regime
     }
 
     /// `n_r`: the real points of every generation under `mix` and `fresh-real`, `M` otherwise.
@@ -223,18 +291,11 @@ impl GaussianSetup {
 /// points, `fresh-real:P` takes `n_r = (1 - P) M`; each must be a whole number
 /// of points, at least one (at least `d + 1` when the covariance is fitted,
 /// since generation 1 fits the real points alone).
-fn real_samples(regime: &Regime, samples: usize, dim: usize, estimator: Estimator) -> Result<usize> {
+fn real_samples(regime: GaussianRegime, samples: usize, dim: usize, estimator: Estimator) -> Result<usize> {
     let share = match regime {
-        Regime::Replace | Regime::Accumulate | Regime::AccumulateSubsample => return Ok(samples),
-        Regime::Mix(lambda) => *lambda,
-        Regime::FreshReal(p) => 1.0 - p,
-        other => {
-            return Err(Error::invalid(
-                "regime",
-                other,
-                "the Gaussian family runs replace, accumulate, accumulate-subsample, mix:LAMBDA and fresh-real:P",
-            ));
-        }
+        GaussianRegime::Replace | GaussianRegime::Accumulate | GaussianRegime::AccumulateSubsample => return Ok(samples),
+        GaussianRegime::Mix(lambda) => lambda,
+        GaussianRegime::FreshReal(p) => 1.0 - p,
     };
     let exact = share * samples as f64;
     let real = exact.round();
@@ -260,20 +321,20 @@ mod tests {
     #[test]
     fn errors_name_parameter_value_and_rule() {
         let e = setup(1, 1, Estimator::Unbiased, "replace").unwrap_err();
-        assert_eq!(e.to_string(), "--samples = 1: a generation needs M >= 2 samples");
+        assert_eq!(e.to_string(), "samples = 1: a generation needs M >= 2 samples");
         let e = setup(3, 3, Estimator::Mle, "replace").unwrap_err();
-        assert_eq!(e.to_string(), "--samples = 3: dimension d = 3 needs M >= d + 1 = 4 samples for a non-singular fitted covariance");
+        assert_eq!(e.to_string(), "samples = 3: dimension d = 3 needs M >= d + 1 = 4 samples for a non-singular fitted covariance");
         assert!(setup(3, 3, Estimator::KnownVariance, "replace").is_ok());
-        let e = GaussianSetup::new(1, 10, 0.0, Spectrum::Identity, Estimator::Mle, Regime::Replace, 5).unwrap_err();
-        assert_eq!(e.to_string(), "--sigma = 0: the truth's standard deviation sigma must be > 0");
-        let e = GaussianSetup::new(1, 10, -1.0, Spectrum::Identity, Estimator::Mle, Regime::Replace, 5).unwrap_err();
-        assert!(e.to_string().starts_with("--sigma = -1"), "{e}");
-        let e = setup(1, 10, Estimator::Mle, "window:3").unwrap_err();
-        assert!(e.to_string().starts_with("--regime = window:3: the Gaussian family runs"), "{e}");
+        let e = GaussianSetup::new(1, 10, 0.0, Spectrum::Identity, Estimator::Mle, GaussianRegime::Replace, 5).unwrap_err();
+        assert_eq!(e.to_string(), "sigma = 0: the truth's standard deviation sigma must be > 0");
+        let e = GaussianSetup::new(1, 10, -1.0, Spectrum::Identity, Estimator::Mle, GaussianRegime::Replace, 5).unwrap_err();
+        assert!(e.to_string().starts_with("sigma = -1"), "{e}");
+        let e = "window:3".parse::<GaussianRegime>().unwrap_err();
+        assert!(e.to_string().starts_with("regime = window:3: the Gaussian family runs"), "{e}");
         let e = setup(1, 10, Estimator::Mle, "mix:0.25").unwrap_err();
         assert!(e.to_string().contains("whole number of real points n_r >= 2, got 2.5"), "{e}");
         let e = setup(1, 10, Estimator::Mle, "replace").unwrap().with_threshold(0.0).unwrap_err();
-        assert!(e.to_string().starts_with("--threshold = 0"), "{e}");
+        assert!(e.to_string().starts_with("threshold = 0"), "{e}");
     }
 
     #[test]

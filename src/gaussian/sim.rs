@@ -12,10 +12,11 @@
 //! the range of `f64` (the log-scale never underflows).
 
 use super::theory::Metric;
-use super::{Estimator, GaussianSetup};
+use super::{Estimator, GaussianRegime, GaussianSetup};
 use crate::error::{Error, Result};
-use crate::linear::Regime;
+use crate::linalg::{add_outer, cholesky, lower_times_lower};
 use crate::mc::{Chain, Stream};
+use crate::names::Named;
 use crate::normal::fill_standard_normal;
 use nalgebra::{DMatrix, SymmetricEigen};
 use rand::RngExt;
@@ -25,8 +26,8 @@ use rand::RngExt;
 pub struct Scatter {
     count: usize,
     mean: Vec<f64>,
-    /// `d x d`, row-major.
-    scatter: Vec<f64>,
+    /// `d x d`, symmetric.
+    scatter: DMatrix<f64>,
 }
 
 impl Scatter {
@@ -41,7 +42,7 @@ impl Scatter {
             mean.iter_mut().zip(p).for_each(|(m, x)| *m += x);
         }
         mean.iter_mut().for_each(|m| *m /= count as f64);
-        let mut scatter = vec![0.0; dim * dim];
+        let mut scatter = DMatrix::zeros(dim, dim);
         for p in points.chunks_exact(dim) {
             add_outer(&mut scatter, p, &mean, 1.0);
         }
@@ -62,7 +63,7 @@ impl Scatter {
         };
         let mean = sum4(&|v| v) / x.len() as f64;
         let scatter = sum4(&|v| (v - mean) * (v - mean));
-        Scatter { count: x.len(), mean: vec![mean], scatter: vec![scatter] }
+        Scatter { count: x.len(), mean: vec![mean], scatter: DMatrix::from_element(1, 1, scatter) }
     }
 
     /// The statistics of the union (Chan, Golub and LeVeque's update):
@@ -79,9 +80,10 @@ impl Scatter {
     }
 
     /// The lower Cholesky factor of the fitted covariance `scatter / divisor`.
-    fn covariance_factor(&self, divisor: f64) -> Result<Vec<f64>> {
-        let scaled: Vec<f64> = self.scatter.iter().map(|s| s / divisor).collect();
-        cholesky(&scaled, self.mean.len())
+    fn covariance_factor(&self, divisor: f64) -> Result<DMatrix<f64>> {
+        let d = self.mean.len();
+        cholesky(self.scatter.map(|s| s / divisor))
+            .ok_or_else(|| Error::Numerical(format!("a fitted {d} x {d} covariance is not positive definite in floating point")))
     }
 
     /// Number of points.
@@ -94,62 +96,29 @@ impl Scatter {
         &self.mean
     }
 
-    /// The scatter, `d x d` row-major.
-    pub fn scatter(&self) -> &[f64] {
+    /// The scatter, `d x d`.
+    pub fn scatter(&self) -> &DMatrix<f64> {
         &self.scatter
     }
 }
 
-/// `s += w (p - m)(p - m)^T`.
-fn add_outer(s: &mut [f64], p: &[f64], m: &[f64], w: f64) {
-    let d = p.len();
-    for i in 0..d {
-        let di = w * (p[i] - m[i]);
-        for j in 0..d {
-            s[i * d + j] += di * (p[j] - m[j]);
-        }
-    }
-}
-
-/// The lower Cholesky factor of a symmetric `d x d` row-major matrix (by
-/// `nalgebra`, the factorisation of every least-squares fit), or an error when
-/// it is not positive definite in floating point.
-fn cholesky(a: &[f64], d: usize) -> Result<Vec<f64>> {
-    let l = nalgebra::Cholesky::new(DMatrix::from_row_slice(d, d, a))
-        .map(|c| c.unpack())
-        .filter(|l| (0..d).all(|i| l[(i, i)].is_finite() && l[(i, i)] > 0.0))
-        .ok_or_else(|| Error::Numerical(format!("a fitted {d} x {d} covariance is not positive definite in floating point")))?;
-    Ok((0..d * d).map(|k| l[(k / d, k % d)]).collect())
-}
-
-/// The product of two lower-triangular `d x d` row-major matrices.
-fn lower_times_lower(a: &[f64], b: &[f64], d: usize) -> Vec<f64> {
-    let mut c = vec![0.0; d * d];
-    for i in 0..d {
-        for j in 0..=i {
-            c[i * d + j] = (j..=i).map(|k| a[i * d + k] * b[k * d + j]).sum();
-        }
-    }
-    c
-}
-
 /// A fitted Gaussian `N(mean, e^(2 log_scale) L L^T)`.
 #[derive(Debug, Clone, PartialEq)]
-struct Model {
+struct Fit {
     mean: Vec<f64>,
-    /// `L`, lower triangular, row-major, with unit geometric-mean diagonal.
-    chol: Vec<f64>,
+    /// `L`, lower triangular, with unit geometric-mean diagonal.
+    chol: DMatrix<f64>,
     log_scale: f64,
 }
 
-impl Model {
+impl Fit {
     /// `N(mean, e^(2 log_scale) L L^T)` with `L` rescaled to a unit geometric-mean diagonal.
-    fn new(mean: Vec<f64>, mut chol: Vec<f64>, log_scale: f64) -> Self {
+    fn new(mean: Vec<f64>, mut chol: DMatrix<f64>, log_scale: f64) -> Self {
         let d = mean.len();
-        let shift = (0..d).map(|i| chol[i * d + i].ln()).sum::<f64>() / d as f64;
+        let shift = (0..d).map(|i| chol[(i, i)].ln()).sum::<f64>() / d as f64;
         let factor = (-shift).exp();
         chol.iter_mut().for_each(|x| *x *= factor);
-        Model { mean, chol, log_scale: log_scale + shift }
+        Fit { mean, chol, log_scale: log_scale + shift }
     }
 
     fn dim(&self) -> usize {
@@ -161,7 +130,7 @@ impl Model {
         let (d, scale) = (self.dim(), self.log_scale.exp());
         for p in points.chunks_exact_mut(d) {
             for i in (0..d).rev() {
-                let lz: f64 = (0..=i).map(|k| self.chol[i * d + k] * p[k]).sum();
+                let lz: f64 = (0..=i).map(|k| self.chol[(i, k)] * p[k]).sum();
                 p[i] = self.mean[i] + scale * lz;
             }
         }
@@ -169,44 +138,45 @@ impl Model {
 
     /// The replace refit from the statistics of a batch of standard normal `z`:
     /// `m + e^s L z_bar` and, with a fitted covariance, `L chol(S_z / k)`.
-    fn refit_standardised(&self, z: &Scatter, divisor: Option<f64>) -> Result<Model> {
-        let d = self.dim();
+    fn refit_standardised(&self, z: &Scatter, divisor: Option<f64>) -> Result<Fit> {
         let mut shifted = z.mean.clone();
         self.transform(&mut shifted);
         match divisor {
-            None => Ok(Model { mean: shifted, ..self.clone() }),
+            None => Ok(Fit { mean: shifted, ..self.clone() }),
             Some(k) => {
-                let chol = lower_times_lower(&self.chol, &z.covariance_factor(k)?, d);
-                Ok(Model::new(shifted, chol, self.log_scale))
+                let chol = lower_times_lower(&self.chol, &z.covariance_factor(k)?);
+                Ok(Fit::new(shifted, chol, self.log_scale))
             }
         }
     }
 
     /// The fit of `data`: its mean and, with a fitted covariance, `scatter / k`;
     /// with a known covariance, `truth`'s.
-    fn fit(data: &Scatter, estimator: Estimator, truth: &Model) -> Result<Model> {
+    fn fit(data: &Scatter, estimator: Estimator, truth: &Fit) -> Result<Fit> {
         match estimator.divisor(data.count) {
-            None => Ok(Model { mean: data.mean.clone(), ..truth.clone() }),
-            Some(k) => Ok(Model::new(data.mean.clone(), data.covariance_factor(k)?, 0.0)),
+            None => Ok(Fit { mean: data.mean.clone(), ..truth.clone() }),
+            Some(k) => Ok(Fit::new(data.mean.clone(), data.covariance_factor(k)?, 0.0)),
         }
     }
 
     /// `log det` of the covariance.
     fn log_det(&self) -> f64 {
         let d = self.dim();
-        2.0 * d as f64 * self.log_scale + 2.0 * (0..d).map(|i| self.chol[i * d + i].ln()).sum::<f64>()
+        2.0 * d as f64 * self.log_scale + 2.0 * (0..d).map(|i| self.chol[(i, i)].ln()).sum::<f64>()
     }
 
-    /// `tr` of the covariance.
+    /// `tr` of the covariance: the squares of `L`'s entries summed row by row.
     fn trace(&self) -> f64 {
-        (2.0 * self.log_scale).exp() * self.chol.iter().map(|x| x * x).sum::<f64>()
+        let d = self.dim();
+        let squares = (0..d).flat_map(|i| (0..d).map(move |j| (i, j))).map(|(i, j)| self.chol[(i, j)] * self.chol[(i, j)]);
+        (2.0 * self.log_scale).exp() * squares.sum::<f64>()
     }
 }
 
 /// The truth's constants that the metrics compare with.
 #[derive(Debug, Clone)]
 struct Truth {
-    model: Model,
+    model: Fit,
     sd: Vec<f64>,
     trace: f64,
     log_det: f64,
@@ -226,10 +196,10 @@ impl GaussianChain {
         let variances = setup.variances();
         let d = setup.dim();
         let sd: Vec<f64> = variances.iter().map(|v| v.sqrt()).collect();
-        let mut chol = vec![0.0; d * d];
-        (0..d).for_each(|i| chol[i * d + i] = sd[i]);
+        let mut chol = DMatrix::zeros(d, d);
+        (0..d).for_each(|i| chol[(i, i)] = sd[i]);
         let truth = Truth {
-            model: Model::new(vec![0.0; d], chol, 0.0),
+            model: Fit::new(vec![0.0; d], chol, 0.0),
             trace: variances.iter().sum(),
             log_det: variances.iter().map(|v| v.ln()).sum(),
             sd,
@@ -248,7 +218,7 @@ impl GaussianChain {
     }
 
     /// `count` points of `model`, into `buffer`.
-    fn draw<'a>(&self, rng: &mut Stream, model: &Model, count: usize, buffer: &'a mut Vec<f64>) -> &'a [f64] {
+    fn draw<'a>(&self, rng: &mut Stream, model: &Fit, count: usize, buffer: &'a mut Vec<f64>) -> &'a [f64] {
         buffer.resize(count * self.setup.dim(), 0.0);
         fill_standard_normal(rng, buffer);
         model.transform(buffer);
@@ -256,7 +226,7 @@ impl GaussianChain {
     }
 
     /// The metrics of a fitted model at generation `g`.
-    fn record(&self, model: &Model, generation: u64, out: &mut [f64]) {
+    fn record(&self, model: &Fit, generation: u64, out: &mut [f64]) {
         let t = &self.truth;
         let d = self.setup.dim() as f64;
         let mean_error: f64 = model.mean.iter().map(|m| m * m).sum();
@@ -277,13 +247,13 @@ impl GaussianChain {
 
     /// `tr C + tr Sigma - 2 tr (Sigma^(1/2) C Sigma^(1/2))^(1/2)`: the covariance
     /// part of `W2^2` (`(sigma_n - sigma)^2` in one dimension).
-    fn covariance_distance(&self, model: &Model) -> f64 {
+    fn covariance_distance(&self, model: &Fit) -> f64 {
         let (d, sd) = (self.setup.dim(), &self.truth.sd);
         if d == 1 {
             return (model.trace().sqrt() - sd[0]).powi(2);
         }
         let scale = model.log_scale.exp();
-        let a = DMatrix::from_fn(d, d, |i, j| scale * sd[i] * model.chol[i * d + j]);
+        let a = DMatrix::from_fn(d, d, |i, j| scale * sd[i] * model.chol[(i, j)]);
         let root: f64 = SymmetricEigen::new(&a * a.transpose()).eigenvalues.iter().map(|l| l.max(0.0).sqrt()).sum();
         model.trace() + self.truth.trace - 2.0 * root
     }
@@ -309,7 +279,7 @@ impl GaussianChain {
         let (d, m, truth) = (self.setup.dim(), self.setup.samples(), &self.truth.model);
         let mut buffer = Vec::new();
         let mut points = Vec::new();
-        let mut pool = Scatter { count: 0, mean: vec![0.0; d], scatter: vec![0.0; d * d] };
+        let mut pool = Scatter { count: 0, mean: vec![0.0; d], scatter: DMatrix::zeros(d, d) };
         let mut model = truth.clone();
         for g in 1..=self.setup.generations() {
             let batch = self.draw(rng, &model, m, &mut buffer);
@@ -322,7 +292,7 @@ impl GaussianChain {
                 pool.merge(&Scatter::of(batch, d));
                 &pool
             };
-            model = Model::fit(data, self.setup.estimator(), truth)?;
+            model = Fit::fit(data, self.setup.estimator(), truth)?;
             self.record(&model, g, out);
         }
         Ok(())
@@ -334,7 +304,7 @@ impl GaussianChain {
         let (s, d, truth) = (&self.setup, self.setup.dim(), &self.truth.model);
         let mut buffer = Vec::new();
         let mut real = Scatter::of(self.draw(rng, truth, s.real_samples(), &mut buffer), d);
-        let mut model = Model::fit(&real, s.estimator(), truth)?;
+        let mut model = Fit::fit(&real, s.estimator(), truth)?;
         self.record(&model, 1, out);
         for g in 2..=s.generations() {
             if fresh {
@@ -344,7 +314,7 @@ impl GaussianChain {
             if s.synthetic_samples() > 0 {
                 data.merge(&Scatter::of(self.draw(rng, &model, s.synthetic_samples(), &mut buffer), d));
             }
-            model = Model::fit(&data, s.estimator(), truth)?;
+            model = Fit::fit(&data, s.estimator(), truth)?;
             self.record(&model, g, out);
         }
         Ok(())
@@ -358,12 +328,11 @@ impl Chain for GaussianChain {
 
     fn run(&self, rng: &mut Stream, out: &mut [f64]) -> Result<()> {
         match self.setup.regime() {
-            Regime::Replace => self.run_replace(rng, out),
-            Regime::Accumulate => self.run_pooled(rng, false, out),
-            Regime::AccumulateSubsample => self.run_pooled(rng, true, out),
-            Regime::Mix(_) => self.run_mixed(rng, false, out),
-            Regime::FreshReal(_) => self.run_mixed(rng, true, out),
-            other => Err(Error::invalid("regime", other, "not a Gaussian regime")),
+            GaussianRegime::Replace => self.run_replace(rng, out),
+            GaussianRegime::Accumulate => self.run_pooled(rng, false, out),
+            GaussianRegime::AccumulateSubsample => self.run_pooled(rng, true, out),
+            GaussianRegime::Mix(_) => self.run_mixed(rng, false, out),
+            GaussianRegime::FreshReal(_) => self.run_mixed(rng, true, out),
         }
     }
 }
@@ -395,34 +364,21 @@ mod tests {
         a.merge(&Scatter::of(&x[3 * 5..], 3));
         let whole = Scatter::of(&x, 3);
         assert_eq!(a.count, 17);
-        for (u, v) in a.mean.iter().chain(&a.scatter).zip(whole.mean.iter().chain(&whole.scatter)) {
+        for (u, v) in a.mean.iter().chain(a.scatter.iter()).zip(whole.mean.iter().chain(whole.scatter.iter())) {
             assert!((u - v).abs() < 1e-12, "{u} vs {v}");
         }
-    }
-
-    #[test]
-    fn cholesky_reproduces_the_matrix_and_rejects_a_singular_one() {
-        let a = [4.0, 2.0, 0.4, 2.0, 5.0, 1.0, 0.4, 1.0, 3.0];
-        let l = cholesky(&a, 3).unwrap();
-        for i in 0..3 {
-            for j in 0..3 {
-                let llt: f64 = (0..3).map(|k| l[i * 3 + k] * l[j * 3 + k]).sum();
-                assert!((llt - a[i * 3 + j]).abs() < 1e-14);
-            }
-        }
-        assert!(cholesky(&[1.0, 1.0, 1.0, 1.0], 2).is_err());
     }
 
     #[test]
     fn standardised_refit_equals_the_fit_of_the_points() {
         // The replace path fits through z; the fit of the transformed points must agree.
         let mut rng = replicate_rng(2, 0);
-        let model = Model::new(vec![1.0, -2.0], vec![2.0, 0.0, 0.5, 1.5], 0.3);
+        let model = Fit::new(vec![1.0, -2.0], DMatrix::from_row_slice(2, 2, &[2.0, 0.0, 0.5, 1.5]), 0.3);
         let mut z = vec![0.0; 2 * 9];
         fill_standard_normal(&mut rng, &mut z);
         let via_z = model.refit_standardised(&Scatter::of(&z, 2), Some(8.0)).unwrap();
         model.transform(&mut z);
-        let direct = Model::fit(&Scatter::of(&z, 2), Estimator::Unbiased, &model).unwrap();
+        let direct = Fit::fit(&Scatter::of(&z, 2), Estimator::Unbiased, &model).unwrap();
         assert!((via_z.log_det() - direct.log_det()).abs() < 1e-12);
         assert!((via_z.trace() - direct.trace()).abs() < 1e-12);
         for (a, b) in via_z.mean.iter().zip(&direct.mean) {

@@ -12,18 +12,35 @@
 //! numerical inversion of its characteristic function
 //! ([`crate::special::LogChiSquareSum`], absolute error below `1e-9`).
 
-use super::{Estimator, GaussianSetup};
-use crate::linear::Regime;
-use crate::linear::theory::subsample_location_factors;
+use super::{Estimator, GaussianRegime, GaussianSetup};
+use crate::location::subsample_location_factors;
+use crate::model::{Curve, Exactness, TheoremId};
 use crate::special::{LogChiSquareSum, trigamma};
 use serde::Serialize;
 use statrs::function::gamma::{digamma, ln_gamma};
-use std::fmt;
+
+/// The Gaussian family's theorem ids, each written once.
+pub mod ids {
+    use crate::model::TheoremId;
+    /// 1-D replace: the fitted variance, its mean, log and collapse.
+    pub const REPLACE_VARIANCE: TheoremId = TheoremId::new("gaussian-replace-variance");
+    /// 1-D replace: the error of the fitted mean.
+    pub const REPLACE_MEAN: TheoremId = TheoremId::new("gaussian-replace-mean");
+    /// 1-D replace: the Wasserstein distance to the truth.
+    pub const REPLACE_WASSERSTEIN: TheoremId = TheoremId::new("gaussian-replace-wasserstein");
+    /// `d`-dimensional replace.
+    pub const MULTIVARIATE: TheoremId = TheoremId::new("gaussian-multivariate");
+    /// Accumulate: the pooled fit.
+    pub const ACCUMULATE: TheoremId = TheoremId::new("gaussian-accumulate");
+    /// Known variance, real and synthetic points mixed.
+    pub const MIX: TheoremId = TheoremId::new("gaussian-mix");
+    /// Known variance, `M` points drawn from the pool.
+    pub const ACCUMULATE_SUBSAMPLE: TheoremId = TheoremId::new("gaussian-accumulate-subsample");
+}
 
 /// What the Gaussian loop reports per generation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
-#[value(rename_all = "snake_case")]
 pub enum Metric {
     /// `||mu_n - mu||^2`.
     MeanError,
@@ -40,38 +57,14 @@ pub enum Metric {
     Collapsed,
 }
 
-impl Metric {
-    /// Every metric, in the order of a replicate's observations.
-    pub const ALL: [Metric; 6] =
-        [Metric::MeanError, Metric::VarianceRatio, Metric::SdRatio, Metric::LogVarianceRatio, Metric::Wasserstein, Metric::Collapsed];
-
-    /// Position in [`Metric::ALL`].
-    pub fn index(self) -> usize {
-        Metric::ALL.iter().position(|&m| m == self).unwrap_or_default()
-    }
-}
-
-impl Metric {
-    /// The metric's column name in tables: `mean_error`, `variance_ratio`, ...
-    pub fn name(self) -> &'static str {
-        match self {
-            Metric::MeanError => "mean_error",
-            Metric::VarianceRatio => "variance_ratio",
-            Metric::SdRatio => "sd_ratio",
-            Metric::LogVarianceRatio => "log_variance_ratio",
-            Metric::Wasserstein => "wasserstein",
-            Metric::Collapsed => "collapsed",
-        }
-    }
-}
-
-impl fmt::Display for Metric {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-pub use crate::registry::Reference;
+crate::named!(Metric, "metric", [
+    Metric::MeanError => "mean_error",
+    Metric::VarianceRatio => "variance_ratio",
+    Metric::SdRatio => "sd_ratio",
+    Metric::LogVarianceRatio => "log_variance_ratio",
+    Metric::Wasserstein => "wasserstein",
+    Metric::Collapsed => "collapsed",
+]);
 
 /// `c_M = sqrt(2/(M-1)) Gamma(M/2) / Gamma((M-1)/2) = E sqrt(Q/(M-1))`, `Q ~ chi^2_{M-1}`.
 ///
@@ -162,8 +155,10 @@ impl GaussianTheory {
     }
 
     /// The closed form of `metric` for generations `1..=n`, or `None` where
-    /// there is none (for example the mean of `sigma_n` under accumulate).
-    pub fn curve(&self, metric: Metric) -> Option<Reference> {
+    /// there is none (for example the mean of `sigma_n` under accumulate). The
+    /// probability of collapse under replace is numerical (an inverted
+    /// characteristic function); everything else is exact.
+    pub fn curve(&self, metric: Metric) -> Option<Curve> {
         let s = &self.setup;
         let ns = 1..=s.generations();
         if s.estimator() == Estimator::KnownVariance {
@@ -175,33 +170,38 @@ impl GaussianTheory {
                 Metric::LogVarianceRatio => constant(0.0),
                 Metric::Collapsed => constant(if s.threshold() > 1.0 { 1.0 } else { 0.0 }),
             }?;
-            return Some(Reference { theorem: self.theorem(metric), values });
+            return Some(Curve::exact(self.theorem(metric), values));
         }
         let values = match (s.regime(), metric) {
-            (Regime::Replace, Metric::MeanError) | (Regime::Accumulate, Metric::MeanError) => self.mean_error()?,
-            (Regime::Replace, Metric::VarianceRatio) => ns.map(|n| self.contraction().powi(n as i32)).collect(),
-            (Regime::Accumulate, Metric::VarianceRatio) => accumulate_variance_factors(s.samples(), s.estimator(), s.generations()),
-            (Regime::Replace, Metric::SdRatio) if s.dim() == 1 => ns.map(|n| self.sd_contraction().powi(n as i32)).collect(),
-            (Regime::Replace, Metric::LogVarianceRatio) => ns.map(|n| n as f64 * self.drift()).collect(),
-            (Regime::Replace, Metric::Wasserstein) if s.dim() == 1 => self.replace_wasserstein(),
-            (Regime::Replace, Metric::Collapsed) => ns.map(|n| self.collapse_probability(n)).collect(),
+            (GaussianRegime::Replace, Metric::MeanError) | (GaussianRegime::Accumulate, Metric::MeanError) => self.mean_error()?,
+            (GaussianRegime::Replace, Metric::VarianceRatio) => ns.map(|n| self.contraction().powi(n as i32)).collect(),
+            (GaussianRegime::Accumulate, Metric::VarianceRatio) => {
+                accumulate_variance_factors(s.samples(), s.estimator(), s.generations())
+            }
+            (GaussianRegime::Replace, Metric::SdRatio) if s.dim() == 1 => ns.map(|n| self.sd_contraction().powi(n as i32)).collect(),
+            (GaussianRegime::Replace, Metric::LogVarianceRatio) => ns.map(|n| n as f64 * self.drift()).collect(),
+            (GaussianRegime::Replace, Metric::Wasserstein) if s.dim() == 1 => self.replace_wasserstein(),
+            (GaussianRegime::Replace, Metric::Collapsed) => {
+                let values = ns.map(|n| self.collapse_probability(n)).collect();
+                return Some(Curve { theorem: self.theorem(metric), exactness: Exactness::Numerical, values });
+            }
             _ => return None,
         };
-        Some(Reference { theorem: self.theorem(metric), values })
+        Some(Curve::exact(self.theorem(metric), values))
     }
 
     /// The theorem behind `metric` in this setup's regime and dimension.
-    fn theorem(&self, metric: Metric) -> &'static str {
+    fn theorem(&self, metric: Metric) -> TheoremId {
         match self.setup.regime() {
-            Regime::Accumulate => "gaussian-accumulate",
-            Regime::AccumulateSubsample => "gaussian-accumulate-subsample",
-            Regime::Mix(_) | Regime::FreshReal(_) => "gaussian-mix",
-            _ if self.setup.dim() > 1 => "gaussian-multivariate",
-            _ if self.setup.estimator() == Estimator::KnownVariance => "gaussian-replace-mean",
-            _ => match metric {
-                Metric::MeanError => "gaussian-replace-mean",
-                Metric::Wasserstein => "gaussian-replace-wasserstein",
-                _ => "gaussian-replace-variance",
+            GaussianRegime::Accumulate => ids::ACCUMULATE,
+            GaussianRegime::AccumulateSubsample => ids::ACCUMULATE_SUBSAMPLE,
+            GaussianRegime::Mix(_) | GaussianRegime::FreshReal(_) => ids::MIX,
+            GaussianRegime::Replace if self.setup.dim() > 1 => ids::MULTIVARIATE,
+            GaussianRegime::Replace if self.setup.estimator() == Estimator::KnownVariance => ids::REPLACE_MEAN,
+            GaussianRegime::Replace => match metric {
+                Metric::MeanError => ids::REPLACE_MEAN,
+                Metric::Wasserstein => ids::REPLACE_WASSERSTEIN,
+                _ => ids::REPLACE_VARIANCE,
             },
         }
     }
@@ -221,14 +221,14 @@ impl GaussianTheory {
         let (m, trace, n) = (s.samples() as f64, s.trace(), s.generations());
         let known = s.estimator() == Estimator::KnownVariance;
         let factors: Vec<f64> = match s.regime() {
-            Regime::Replace => {
+            GaussianRegime::Replace => {
                 (1..=n).scan(0.0, |sum, i| Some(*sum + self.contraction().powi(i as i32 - 1)).inspect(|&x| *sum = x)).collect()
             }
-            Regime::Accumulate => accumulate_mean_factors(s.samples(), s.estimator(), n),
-            Regime::AccumulateSubsample if known => subsample_location_factors(s.samples(), n),
-            Regime::Mix(_) | Regime::FreshReal(_) if known => {
+            GaussianRegime::Accumulate => accumulate_mean_factors(s.samples(), s.estimator(), n),
+            GaussianRegime::AccumulateSubsample if known => subsample_location_factors(s.samples(), n),
+            GaussianRegime::Mix(_) | GaussianRegime::FreshReal(_) if known => {
                 let p = s.synthetic_samples() as f64 / m;
-                let fresh = matches!(s.regime(), Regime::FreshReal(_));
+                let fresh = matches!(s.regime(), GaussianRegime::FreshReal(_));
                 let scale = m / s.real_samples() as f64;
                 return Some((1..=n).map(|g| trace / m * scale * mix_mean_factor(p, g, fresh)).collect());
             }
@@ -301,7 +301,7 @@ impl GaussianTheory {
             Metric::SdRatio if s.dim() == 1 => Some(0.5),
             _ => return None,
         };
-        if *s.regime() != Regime::Replace {
+        if s.regime() != GaussianRegime::Replace {
             return None;
         }
         let medians = ns.map(|n| self.log_det_law(n).quantile(0.5));

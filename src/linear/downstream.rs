@@ -15,11 +15,14 @@
 //! labelled by the previous fit; the downstream model fits ridge on `T` rows
 //! labelled by `w_n` and is scored against the truth `w*`.
 
+use super::design::{GivenDesign, draw, test_error, true_weights};
 use super::ridge::RidgeTheory;
-use super::sim::{DesignMatrix, Factor, FixedDesign, GivenDesign, Relabel, test_error, true_weights};
-use super::{LinearSetup, Regime, Spectrum};
-use crate::error::{Error, Result};
+use super::sim::Relabel;
+use super::{LinearSetup, Spectrum};
+use crate::error::{Error, Result, param_value};
+use crate::linalg::{Factor, gram};
 use crate::mc::{Chain, Stream};
+use crate::schedule::Plan;
 use nalgebra::DMatrix;
 
 /// A validated downstream setting: the chain's and the downstream model's setups.
@@ -30,7 +33,7 @@ pub struct DownstreamSetup {
     generations: u64,
 }
 
-/// Renames the parameter of a setup error (the chain's `samples` is `chain-samples`).
+/// Renames the parameter of a setup error (the chain's `samples` is `chain_samples`).
 fn renamed(e: Error, from: &str, to: &'static str) -> Error {
     match e {
         Error::InvalidParameter { parameter, value, rule } if parameter == from => Error::InvalidParameter { parameter: to, value, rule },
@@ -52,10 +55,10 @@ impl DownstreamSetup {
         generations: u64,
     ) -> Result<Self> {
         let chain = LinearSetup::new(dim, chain_samples, chain_sigma, spectrum.clone())
-            .map_err(|e| renamed(renamed(e, "samples", "chain-samples"), "sigma", "chain-sigma"))?;
+            .map_err(|e| renamed(renamed(e, "samples", "chain_samples"), "sigma", "chain_sigma"))?;
         if chain_samples < dim + 2 {
             return Err(Error::invalid(
-                "chain-samples",
+                "chain_samples",
                 chain_samples,
                 format!("the chain's expected error needs T0 >= d + 2 = {}", dim + 2),
             ));
@@ -67,6 +70,11 @@ impl DownstreamSetup {
     /// The downstream model's setup (its `T`, `sigma`, penalty and spectrum).
     pub fn downstream(&self) -> &LinearSetup {
         &self.downstream
+    }
+
+    /// The chain generations `n`.
+    pub fn generations(&self) -> u64 {
+        self.generations
     }
 
     /// A one-line description, for tables.
@@ -125,7 +133,7 @@ impl DownstreamTheory {
             return Err(Error::invalid(
                 "ridge",
                 down.ridge(),
-                "with a ridge penalty the closed form is for one given downstream design (--fixed-design SEED)",
+                format!("with a ridge penalty the closed form is for one given downstream design ({})", param_value("fixed_design", "SEED")),
             ));
         }
         let (d, t) = (down.dim(), down.samples());
@@ -139,13 +147,13 @@ impl DownstreamTheory {
 
     /// Conditional on the downstream design with Gram matrix `gram`, any `lambda >= 0`:
     /// `n = 0..=generations`.
-    pub fn given(&self, gram: &DMatrix<f64>) -> Result<Vec<f64>> {
+    pub fn given(&self, gram: &DMatrix<f64>) -> Vec<f64> {
         let down = &self.setup.downstream;
         // Bias and noise of one ridge fit on data from the truth: generation 1 of linear-ridge.
         let ridge = RidgeTheory::new(gram, down);
-        let clean = ridge.curve(&Regime::Replace, 1)?.values[0];
+        let clean = ridge.curve(&Plan::replace(1)).values[0];
         let chain = self.setup.chain_unit() * ridge.shrinkage_trace();
-        Ok((0..=self.setup.generations).map(|n| clean + n as f64 * chain).collect())
+        (0..=self.setup.generations).map(|n| clean + n as f64 * chain).collect()
     }
 }
 
@@ -164,26 +172,12 @@ pub struct DownstreamChain {
 }
 
 impl DownstreamChain {
-    /// A downstream design drawn per replicate.
-    pub fn new(setup: &DownstreamSetup) -> Self {
+    /// The simulator of a validated setting: a downstream design drawn per
+    /// replicate, or one `given` design shared by every replicate.
+    pub(crate) fn new(setup: &DownstreamSetup, given: Option<GivenDesign>) -> Self {
         let eigenvalues = setup.chain.spectrum().eigenvalues(setup.chain.dim());
         let sqrt_eigenvalues = eigenvalues.iter().map(|l| l.sqrt()).collect();
-        DownstreamChain { setup: setup.clone(), eigenvalues, sqrt_eigenvalues, given: None }
-    }
-
-    /// One downstream design shared by every replicate.
-    pub fn conditioned(mut self, fixed: FixedDesign) -> Result<Self> {
-        self.given = Some(GivenDesign::new(&self.setup.downstream, fixed)?);
-        Ok(self)
-    }
-
-    /// The closed form: given the downstream design, or over designs.
-    pub fn theory(&self) -> Result<Vec<f64>> {
-        let theory = DownstreamTheory::new(&self.setup);
-        match &self.given {
-            Some(given) => theory.given(given.gram()),
-            None => theory.over_designs(),
-        }
+        DownstreamChain { setup: setup.clone(), eigenvalues, sqrt_eigenvalues, given }
     }
 }
 
@@ -198,7 +192,7 @@ impl Chain for DownstreamChain {
         let given = match &self.given {
             Some(g) => g,
             None => {
-                let x = DesignMatrix::draw(rng, down.samples(), &self.sqrt_eigenvalues);
+                let x = draw(rng, down.samples(), &self.sqrt_eigenvalues);
                 owned = GivenDesign::with_kappa(x, down.kappa())?;
                 &owned
             }
@@ -211,10 +205,10 @@ impl Chain for DownstreamChain {
             given.fit.solve(&mut w_hat);
             *slot = test_error(&self.eigenvalues, &w_hat, &w_star);
             if n < self.setup.generations as usize {
-                let x = DesignMatrix::draw(rng, chain.samples(), &self.sqrt_eigenvalues);
-                let gram = x.gram();
-                w = relabel_chain.batch(rng, chain.sigma(), &x, &gram, &w).to_vec();
-                Factor::new(gram)?.solve(&mut w);
+                let x = draw(rng, chain.samples(), &self.sqrt_eigenvalues);
+                let chain_gram = gram(&x);
+                w = relabel_chain.batch(rng, chain.sigma(), &x, &chain_gram, &w).to_vec();
+                Factor::new(chain_gram)?.solve(&mut w);
             }
         }
         Ok(())

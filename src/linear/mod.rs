@@ -14,31 +14,35 @@
 //! | `samples` | `T`, rows per generation | — | `>= d` to simulate, `>= d + 2` for the expectation |
 //! | `sigma` | `sigma`, label noise standard deviation | — | finite, `>= 0` |
 //! | `spectrum` | eigenvalues of `Sigma` (diagonal) | identity | positive, finite |
-//! | `regime` | a data schedule ([`schedule`]) | — | |
+//! | `regime` | a data schedule ([`crate::schedule`]) | — | |
 //! | `design` | one `X` per chain (reused) or a new `X` per generation (fresh) | reused | |
 //!
 //! The module is split like every model family: [`theory`] holds the closed
-//! forms (pure functions of a validated setup), [`sim`] one replicate of the
-//! process, [`checks`] the registry entries and Monte Carlo checks.
+//! forms (pure functions of a validated setup; [`ridge`] and [`downstream`]
+//! those of ridge fits), [`design`] the design matrices, [`sim`] one replicate
+//! of the process ([`overparam`] and [`downstream`] for their own chains),
+//! [`model`] the validated settings as [`crate::model::Model`]s, and
+//! `theorems/` one file per theorem (registry entry, checks, figure).
 
-pub mod checks;
+pub mod design;
 pub mod downstream;
-pub mod figures;
+pub mod model;
 pub mod overparam;
 pub mod ridge;
-pub mod schedule;
 pub mod sim;
 pub mod theory;
+mod theorems;
 
+pub use crate::schedule::Regime;
 pub use crate::spectrum::Spectrum;
-pub use schedule::Regime;
+pub use model::{DownstreamModel, LinearModel};
+pub use theorems::THEOREMS;
 
 use crate::error::{Error, Result};
 use serde::Serialize;
-use std::fmt;
 
 /// Whether the design matrix is shared by the generations of a chain.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Design {
     /// One `X` per chain, relabelled every generation (the papers' setting).
@@ -47,14 +51,7 @@ pub enum Design {
     Fresh,
 }
 
-impl fmt::Display for Design {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Design::Reused => "reused",
-            Design::Fresh => "fresh",
-        })
-    }
-}
+crate::named!(Design, "design", [Design::Reused => "reused", Design::Fresh => "fresh"]);
 
 /// A validated linear-regression feedback loop: every simulator and closed
 /// form of this family starts from one.
@@ -134,6 +131,11 @@ impl LinearSetup {
         self.noise_levels[(generation.max(1) as usize - 1).min(last)]
     }
 
+    /// The noise levels of generations `1, 2, ...`, the last repeating.
+    pub fn noise_levels(&self) -> &[f64] {
+        &self.noise_levels
+    }
+
     /// The noise level, when every generation has the same one.
     pub fn constant_sigma(&self) -> Option<f64> {
         let first = self.noise_levels[0];
@@ -183,8 +185,8 @@ mod tests {
     #[test]
     fn setup_errors_name_parameter_value_and_rule() {
         let e = LinearSetup::new(12, 10, 1.0, Spectrum::Identity).unwrap_err();
-        assert_eq!(e.to_string(), "--samples = 10: least squares needs T >= d = 12 rows per generation");
+        assert_eq!(e.to_string(), "samples = 10: least squares needs T >= d = 12 rows per generation");
         let e = LinearSetup::new(0, 10, 1.0, Spectrum::Identity).unwrap_err();
-        assert!(e.to_string().starts_with("--dim = 0"));
+        assert!(e.to_string().starts_with("dim = 0"));
     }
 }

@@ -12,8 +12,11 @@
 //! `||w_n - w_0||^2 / ||w_0||^2`, which lies in `[0, 4]` because projections
 //! never lengthen a vector (`||w_n|| <= ||w_0||`): every moment is finite.
 
-use super::sim::{Factor, draw_design, true_weights};
+use super::design::{draw, true_weights};
+use super::theory::ids;
 use crate::error::{Error, Result, require_at_least};
+use crate::linalg::Factor;
+use crate::model::Curve;
 use crate::mc::{Chain, Stream};
 use nalgebra::DVector;
 
@@ -44,9 +47,24 @@ impl OverparamSetup {
         self.samples as f64 / self.dim as f64
     }
 
+    /// The dimension `d`.
+    pub fn dim(&self) -> usize {
+        self.dim
+    }
+
+    /// Samples per generation `T0`.
+    pub fn samples(&self) -> usize {
+        self.samples
+    }
+
+    /// Generations `n`.
+    pub fn generations(&self) -> u64 {
+        self.generations
+    }
+
     /// Generations `1..=generations` of [`overparameterised_error`].
-    pub fn curve(&self) -> Vec<f64> {
-        (1..=self.generations).map(|n| overparameterised_error(self.ratio(), n)).collect()
+    pub fn curve(&self) -> Curve {
+        Curve::exact(ids::OVERPARAMETERISED, (1..=self.generations).map(|n| overparameterised_error(self.ratio(), n)).collect())
     }
 }
 
@@ -94,7 +112,7 @@ impl Chain for OverparamChain {
         let mut w = w0.clone();
         let isotropic = vec![1.0; d];
         for slot in out.iter_mut() {
-            let x = draw_design(rng, t0, &isotropic); // T0 x d, rows N(0, I_d)
+            let x = draw(rng, t0, &isotropic); // T0 x d, rows N(0, I_d)
             let mut alpha = (&x * &w).as_slice().to_vec(); // labels X w_{n-1}, no noise
             Factor::new(&x * x.transpose())?.solve(&mut alpha); // (X X^T)^{-1} X w_{n-1}
             w = x.tr_mul(&DVector::from_vec(alpha)); // the minimum-norm fit

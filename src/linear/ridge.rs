@@ -1,9 +1,10 @@
 //! Ridge regression in the feedback loop, for one given design.
 
-use super::sim::true_weights;
-use super::theory::{Curve, contracted_schedule};
-use super::{LinearSetup, Regime};
-use crate::error::{Error, Result};
+use super::LinearSetup;
+use super::design::true_weights;
+use super::theory::{contracted_schedule, ids};
+use crate::model::Curve;
+use crate::schedule::Plan;
 use nalgebra::{DMatrix, DVector, SymmetricEigen};
 
 /// **linear-ridge.** Every generation fits ridge regression with penalty
@@ -32,7 +33,7 @@ use nalgebra::{DMatrix, DVector, SymmetricEigen};
 /// // d = 1, X = (1, 1)^T, lambda = 1 (kappa = 2, a = 1/2), w* = 1, sigma = 1.
 /// let setup = LinearSetup::new(1, 2, 1.0, Spectrum::Identity).unwrap().with_ridge(1.0).unwrap();
 /// let theory = RidgeTheory::new(&DMatrix::from_element(1, 1, 2.0), &setup);
-/// let replace = theory.curve(&Regime::Replace, 2).unwrap().values;
+/// let replace = theory.curve(&Regime::Replace.plan(2).unwrap()).values;
 /// assert!((replace[1] - 23.0 / 32.0).abs() < 1e-15); // bias 9/16, variance 5/32
 /// ```
 #[derive(Debug, Clone)]
@@ -64,25 +65,22 @@ impl RidgeTheory {
         RidgeTheory { setup: setup.clone(), gram_eigenvalues, basis, truth, sigma_tilde, eigenvalues }
     }
 
-    /// The expected test error (bias plus variance) at generations `1..=generations`.
-    pub fn curve(&self, regime: &Regime, generations: u64) -> Result<Curve> {
-        let (bias, variance) = self.bias_variance(regime, generations)?;
-        let values = bias.iter().zip(&variance).map(|(b, v)| b + v).collect();
-        Ok(Curve { theorem: "linear-ridge", values, asymptotic: false })
+    /// The expected test error (bias plus variance) at every generation of a
+    /// schedule with fixed weights (its [`Plan`]).
+    pub fn curve(&self, plan: &Plan) -> Curve {
+        let (bias, variance) = self.bias_variance(plan);
+        Curve::exact(ids::RIDGE, bias.iter().zip(&variance).map(|(b, v)| b + v).collect())
     }
 
     /// The bias and the variance parts of [`RidgeTheory::curve`], per generation.
-    pub fn bias_variance(&self, regime: &Regime, generations: u64) -> Result<(Vec<f64>, Vec<f64>)> {
-        let plan = regime
-            .plan(generations)
-            .ok_or_else(|| Error::invalid("regime", regime, "ridge has a closed form only for schedules with fixed weights"))?;
+    pub fn bias_variance(&self, plan: &Plan) -> (Vec<f64>, Vec<f64>) {
         let kappa = self.setup.kappa();
-        let n = generations as usize;
+        let n = plan.generations() as usize;
         let (mut shares, mut variance) = (DMatrix::zeros(self.truth.len(), n), vec![0.0; n]);
         for (j, &s) in self.gram_eigenvalues.iter().enumerate() {
             let a = self.contraction(s);
             let gain = if s > 0.0 { s / ((s + kappa) * (s + kappa)) } else { 0.0 };
-            let parts = contracted_schedule(&plan, a, |g| self.setup.sigma_at(g).powi(2));
+            let parts = contracted_schedule(plan, a, |g| self.setup.sigma_at(g).powi(2));
             for (g, (mu, v)) in parts.mean.iter().zip(&parts.variance).enumerate() {
                 shares[(j, g)] = (mu - 1.0) * self.truth[j];
                 variance[g] += self.sigma_tilde[j] * gain * v;
@@ -90,7 +88,7 @@ impl RidgeTheory {
         }
         let beta = &self.basis * shares; // column g: beta_{g+1} = V diag(mu - 1) V^T w*
         let bias = beta.column_iter().map(|b| b.iter().zip(&self.eigenvalues).map(|(b, l)| l * b * b).sum()).collect();
-        Ok((bias, variance))
+        (bias, variance)
     }
 
     /// The contraction `a = s / (s + kappa)` of an eigendirection with eigenvalue `s`.

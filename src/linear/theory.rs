@@ -15,7 +15,7 @@
 //! | `linear-window` | `base * ` the recursion's factor, growing like `n (2/(K+1))^2` | [`window_slope`] |
 //! | `linear-replace-growing` | `base * H_n`, the harmonic number | [`replace_growing_factor`] |
 //! | `linear-fresh-real` | `base * (v* + (1 - v*) P^{2(n-1)})`, `v* = (1 - 2P + 2P^2)/(1 - P^2)` | [`fresh_real_factor`] |
-//! | `linear-accumulate-subsample` | asymptotically (`T -> infinity`) `base * (3 H_2(n) - 2) -> base (pi^2/2 - 2)`; exact for the constant design | [`subsample_factors`], [`subsample_location_factors`] |
+//! | `linear-accumulate-subsample` | asymptotically (`T -> infinity`) `base * (3 H_2(n) - 2) -> base (pi^2/2 - 2)`; exact for the constant design | [`crate::location`] |
 //! | `linear-ridge` | bias + variance for one given design, any schedule | [`crate::linear::ridge::RidgeTheory`] |
 //!
 //! With a noise level per generation (`sigma_g`), `sigma^2 * factor` becomes
@@ -24,63 +24,82 @@
 //! All hold for any `Sigma` shared by training rows and test points. Proofs:
 //! `proofs/<id>.md`; checks: `collapse verify <id>`.
 
-use super::schedule::Plan;
-use super::{Design, LinearSetup, Regime};
-use crate::error::{Error, Result};
+use super::{Design, LinearSetup};
+use crate::error::{Error, Result, param, param_value};
+use crate::location::{SUBSAMPLE_LIMIT, subsample_factors};
+use crate::model::{Curve, Exactness, TheoremId};
+use crate::schedule::{Plan, Regime};
+use crate::special::{harmonic2, running_sum};
 use serde::Serialize;
 
-/// A closed-form curve with the theorem it comes from.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Curve {
-    /// The theorem id.
-    pub theorem: &'static str,
-    /// The expected test error at generations `1..`.
-    pub values: Vec<f64>,
-    /// Whether the curve is only a large-`T` limit (not exact at this `T`).
-    pub asymptotic: bool,
+/// The linear family's theorem ids, each written once.
+pub mod ids {
+    use crate::model::TheoremId;
+    /// Replace: `n sigma^2 d / (T - d - 1)`.
+    pub const REPLACE: TheoremId = TheoremId::new("linear-replace");
+    /// Accumulate on the reused design: bounded by `pi^2/6` times generation 1's error.
+    pub const ACCUMULATE: TheoremId = TheoremId::new("linear-accumulate");
+    /// Accumulate on a fresh design per generation.
+    pub const ACCUMULATE_FRESH: TheoremId = TheoremId::new("linear-accumulate-fresh");
+    /// One given design: expectations over the noise only.
+    pub const CONDITIONAL: TheoremId = TheoremId::new("linear-conditional");
+    /// Any schedule: the general recursion.
+    pub const SCHEDULE: TheoremId = TheoremId::new("linear-schedule");
+    /// `mix:LAMBDA`.
+    pub const MIX: TheoremId = TheoremId::new("linear-mix");
+    /// `window:K`.
+    pub const WINDOW: TheoremId = TheoremId::new("linear-window");
+    /// `replace-growing`.
+    pub const REPLACE_GROWING: TheoremId = TheoremId::new("linear-replace-growing");
+    /// `fresh-real:P`.
+    pub const FRESH_REAL: TheoremId = TheoremId::new("linear-fresh-real");
+    /// The over-parameterised noise-free chain.
+    pub const OVERPARAMETERISED: TheoremId = TheoremId::new("linear-overparameterised");
+    /// `accumulate-subsample`.
+    pub const ACCUMULATE_SUBSAMPLE: TheoremId = TheoremId::new("linear-accumulate-subsample");
+    /// Ridge regression in the loop, one given design.
+    pub const RIDGE: TheoremId = TheoremId::new("linear-ridge");
+    /// Dohmatob's downstream model.
+    pub const DOWNSTREAM: TheoremId = TheoremId::new("linear-downstream");
 }
 
-impl Curve {
-    fn exact(theorem: &'static str, values: Vec<f64>) -> Self {
-        Curve { theorem, values, asymptotic: false }
+/// The theorem whose closed form covers a schedule on the reused design.
+pub fn schedule_theorem(regime: &Regime) -> TheoremId {
+    match regime {
+        Regime::Replace => ids::REPLACE,
+        Regime::Accumulate => ids::ACCUMULATE,
+        Regime::Mix(_) => ids::MIX,
+        Regime::Window(_) => ids::WINDOW,
+        Regime::ReplaceGrowing => ids::REPLACE_GROWING,
+        Regime::AccumulateSubsample => ids::ACCUMULATE_SUBSAMPLE,
+        Regime::FreshReal(_) => ids::FRESH_REAL,
+        Regime::Custom(_) => ids::SCHEDULE,
     }
-}
-
-/// `sum_{i=1}^n 1/i^2`, summed from the smallest term up for accuracy.
-pub fn harmonic2(n: u64) -> f64 {
-    (1..=n).rev().map(|i| 1.0 / (i as f64 * i as f64)).sum()
 }
 
 /// The theorem id whose closed form covers a regime and design (unconditional
 /// expectation over designs).
-pub fn theorem_id(regime: &Regime, design: Design) -> &'static str {
+pub fn theorem_id(regime: &Regime, design: Design) -> TheoremId {
     match (regime, design) {
-        (Regime::Accumulate, Design::Fresh) => "linear-accumulate-fresh",
-        _ => regime.theorem_id(),
+        (Regime::Accumulate, Design::Fresh) => ids::ACCUMULATE_FRESH,
+        _ => schedule_theorem(regime),
     }
 }
 
 /// The theorem id whose closed form covers a schedule conditioned on one given
 /// design: `linear-conditional` for replace and accumulate, the general
 /// statement's corollary (the schedule's own id) otherwise.
-pub fn conditional_theorem_id(regime: &Regime) -> &'static str {
+pub fn conditional_theorem_id(regime: &Regime) -> TheoremId {
     match regime {
-        Regime::Replace | Regime::Accumulate => "linear-conditional",
-        _ => regime.theorem_id(),
+        Regime::Replace | Regime::Accumulate => ids::CONDITIONAL,
+        _ => schedule_theorem(regime),
     }
 }
 
-/// Checks that a schedule is defined with a design: on a fresh design only
-/// replace, accumulate and accumulate-subsample are.
-pub fn check_design(regime: &Regime, design: Design) -> Result<()> {
-    if design == Design::Fresh && !regime.supports_fresh_design() {
-        return Err(Error::invalid(
-            "design",
-            design,
-            format!("the schedule {regime} is defined on the reused design only (--design reused)"),
-        ));
-    }
-    Ok(())
+/// Whether a schedule is defined on a fresh design: replace, accumulate and
+/// accumulate-subsample have a simulator there.
+pub fn supports_fresh_design(regime: &Regime) -> bool {
+    matches!(regime, Regime::Replace | Regime::Accumulate | Regime::AccumulateSubsample)
 }
 
 /// Expected test errors averaged over Gaussian designs: a setup with
@@ -101,8 +120,9 @@ impl LinearTheory {
                 t,
                 format!(
                     "the expected test error needs T >= d + 2 = {} (dim d = {d}); below it the \
-                     expectation over designs is infinite (condition on one design with --fixed-design)",
-                    d + 2
+                     expectation over designs is infinite (condition on one design with {})",
+                    d + 2,
+                    param("fixed_design")
                 ),
             ));
         }
@@ -199,8 +219,10 @@ impl LinearTheory {
     /// fresh design: replace and accumulate-subsample with the same value, and
     /// [`LinearTheory::accumulate_fresh`]). Least squares only: with a ridge
     /// penalty the expectation over designs has no closed form.
+    /// Fails when the penalty or the noise levels leave no closed form (the
+    /// reason names the parameter); a fresh design takes replace, accumulate
+    /// and accumulate-subsample only ([`supports_fresh_design`]).
     pub fn curve(&self, regime: &Regime, design: Design, generations: u64) -> Result<Curve> {
-        check_design(regime, design)?;
         require_least_squares(&self.setup)?;
         let id = theorem_id(regime, design);
         Ok(match (regime, design) {
@@ -211,9 +233,10 @@ impl LinearTheory {
 }
 
 /// `trace * factors`, asymptotic for accumulate-subsample.
-fn scaled(theorem: &'static str, regime: &Regime, trace: f64, factors: Vec<f64>) -> Curve {
+fn scaled(theorem: TheoremId, regime: &Regime, trace: f64, factors: Vec<f64>) -> Curve {
     let values = factors.into_iter().map(|f| trace * f).collect();
-    Curve { theorem, values, asymptotic: *regime == Regime::AccumulateSubsample }
+    let exactness = if *regime == Regime::AccumulateSubsample { Exactness::Asymptotic } else { Exactness::Exact };
+    Curve { theorem, exactness, values }
 }
 
 fn require_least_squares(setup: &LinearSetup) -> Result<()> {
@@ -221,8 +244,12 @@ fn require_least_squares(setup: &LinearSetup) -> Result<()> {
         return Err(Error::invalid(
             "ridge",
             setup.ridge(),
-            "with a ridge penalty the expected test error has a closed form only for one given design \
-             (linear-ridge: add --fixed-design SEED)",
+            format!(
+                "with a ridge penalty the expected test error has a closed form only for one given design \
+                 ({}: add {})",
+                ids::RIDGE,
+                param_value("fixed_design", "SEED")
+            ),
         ));
     }
     Ok(())
@@ -244,15 +271,6 @@ pub fn noise_factors(regime: &Regime, setup: &LinearSetup, generations: u64) -> 
     }
 }
 
-fn running_sum(terms: impl Iterator<Item = f64>) -> Vec<f64> {
-    terms
-        .scan(0.0, |total, x| {
-            *total += x;
-            Some(*total)
-        })
-        .collect()
-}
-
 /// **linear-conditional.** For one given full-rank design `X` (reused design),
 /// averaging over the label noise only:
 ///
@@ -269,7 +287,7 @@ pub struct ConditionalTheory {
 
 impl ConditionalTheory {
     /// From `tr(Sigma (X^T X)^{-1})` of the given design (see
-    /// [`crate::linear::sim::GivenDesign::trace_sigma_gram_inverse`]) and the
+    /// [`crate::linear::design::GivenDesign::trace_sigma_gram_inverse`]) and the
     /// setup (its noise levels).
     pub fn new(trace: f64, setup: &LinearSetup) -> Self {
         ConditionalTheory { trace, setup: setup.clone() }
@@ -303,7 +321,7 @@ pub fn factor_curve(regime: &Regime, generations: u64) -> Vec<f64> {
         Regime::ReplaceGrowing => running_sum((1..=generations).map(|i| 1.0 / i as f64)),
         Regime::FreshReal(p) => each(&|n| fresh_real_factor(*p, n)),
         Regime::AccumulateSubsample => subsample_factors(generations),
-        Regime::Window(_) | Regime::Custom(_) => schedule_factors(&regime.plan(generations).expect("fixed weights"), |_| 1.0),
+        Regime::Window(_) | Regime::Custom(_) => schedule_factors(&regime.unroll(generations), |_| 1.0),
     }
 }
 
@@ -462,78 +480,3 @@ pub fn contracted_schedule(plan: &Plan, a: f64, noise: impl Fn(u64) -> f64) -> C
     out
 }
 
-/// The limit of [`subsample_factors`]: `pi^2/2 - 2 = 2.9348...`.
-pub const SUBSAMPLE_LIMIT: f64 = std::f64::consts::PI * std::f64::consts::PI / 2.0 - 2.0;
-
-/// **linear-accumulate-subsample.** Asymptotic in `T`. Generation `n` fits `T` rows
-/// drawn without replacement from the `n T` rows of batches `1..n`. As
-/// `T -> infinity` the normalised error follows
-/// `theta_n = (1/n) sum_{i<n} theta_i + xi_n` with `Var xi_n = 1`,
-/// `Cov(xi_k, xi_l) = 1/max(k, l)`, so `theta_n = sum_{j<n} xi_j/(j+1) + xi_n` and
-///
-/// ```text
-/// E[test error at n] / base -> v_n = 3 H_2(n) - 2 = 3 sum_{i<=n} 1/i^2 - 2  ->  pi^2/2 - 2 = 2.9348...
-/// ```
-/// (accumulate without subsampling: `H_2(n) -> pi^2/6`). Asymptotic in `T`
-/// only: at finite `T` the simulation differs, and with the constant design
-/// at `T = 1` the error grows like `H_n` without bound (`collapse simulate` prints the gap). Source:
-/// Kazdan et al. (2024); the closed form is derived for this project.
-/// Proof: `proofs/linear-accumulate-subsample.md`.
-///
-/// ```
-/// use model_collapse::linear::theory::subsample_factors;
-/// assert!((subsample_factors(2)[1] - 1.75).abs() < 1e-15);
-/// ```
-pub fn subsample_factors(generations: u64) -> Vec<f64> {
-    let h2 = running_sum((1..=generations).map(|i| 1.0 / (i as f64 * i as f64)));
-    h2.into_iter().map(|h| 3.0 * h - 2.0).collect()
-}
-
-/// **linear-accumulate-subsample.** Exact for the constant design: with every row
-/// `x = 1` (`d = 1`, the location model: each fit is the mean of its `T`
-/// labels), `g_kl = E[theta_k theta_l] / sigma^2` obeys, exactly for every `T`,
-///
-/// ```text
-/// g_11 = 1/T,   g_kl = (1/k) sum_{i<k} g_il + H_l/(k T)   (k > l)
-/// g_kk = [ (p1 - p2)(T sum_{i<k} g_ii + k T) + p2 (T^2 sum_{i,j<k} g_ij + 2 T sum_{i<k} H_i + k T) ] / T^2
-/// ```
-/// with `p1 = 1/k`, `p2 = (T - 1)/(k (k T - 1))` the inclusion probabilities of
-/// sampling without replacement. Returns `T g_nn` (the error over its
-/// generation-1 value `sigma^2 / T`) for `n = 1..`; it tends to
-/// [`subsample_factors`] as `T -> infinity`. `O(generations)` memory,
-/// `O(generations^2)` time. Proof: `proofs/linear-accumulate-subsample.md`.
-///
-/// ```
-/// use model_collapse::linear::theory::subsample_location_factors;
-/// // T = 1: the pool (w*+e1, w*+e1+e2) gives E theta_2^2 = 3/2.
-/// assert!((subsample_location_factors(1, 2)[1] - 1.5).abs() < 1e-15);
-/// ```
-pub fn subsample_location_factors(samples: usize, generations: u64) -> Vec<f64> {
-    let t = samples as f64;
-    let n = generations as usize;
-    // column[l] = sum_{i<k} g_il for the current k; harmonic[l] = H_l.
-    let (mut column, mut harmonic) = (vec![0.0; n + 1], vec![0.0; n + 1]);
-    let (mut diagonal, mut total, mut harmonic_sum) = (0.0, 0.0, 0.0); // sums over i, j < k
-    let mut out = Vec::with_capacity(n);
-    for k in 1..=n {
-        let kf = k as f64;
-        harmonic[k] = harmonic[k - 1] + 1.0 / kf;
-        let row: Vec<f64> = (1..k).map(|l| column[l] / kf + harmonic[l] / (kf * t)).collect();
-        let g_kk = if k == 1 {
-            1.0 / t
-        } else {
-            let p1 = 1.0 / kf;
-            let p2 = if samples == 1 { 0.0 } else { (t - 1.0) / (kf * (kf * t - 1.0)) };
-            ((p1 - p2) * (t * diagonal + kf * t) + p2 * (t * t * total + 2.0 * t * harmonic_sum + kf * t)) / (t * t)
-        };
-        for (l, g) in (1..k).zip(&row) {
-            column[l] += g;
-        }
-        column[k] = row.iter().sum::<f64>() + g_kk;
-        total += 2.0 * row.iter().sum::<f64>() + g_kk;
-        diagonal += g_kk;
-        harmonic_sum += harmonic[k];
-        out.push(t * g_kk);
-    }
-    out
-}

@@ -1,16 +1,18 @@
 //! The categorical family's command-line arguments and commands.
 
-use crate::{McArgs, OutputArgs, comparison_cells, default_format, emit, render};
+use crate::tables::{Columns, emit_simulation, theory_table, write};
+use crate::{McArgs, OutputArgs, note};
 use clap::Args;
 use model_collapse::categorical::exact::{BinomialChain, diffusion_absorption_time};
-use model_collapse::categorical::sim::CategoricalChain;
-use model_collapse::categorical::theory::{CategoricalTheory, MAX_EXACT_SAMPLES, Metric, accumulate_diversity_limit, gini_simpson};
-use model_collapse::categorical::{CategoricalSetup, DEFAULT_TAIL, Initial};
+use model_collapse::categorical::theory::{CategoricalTheory, MAX_EXACT_SAMPLES, Metric, accumulate_diversity_limit, gini_simpson, ids};
+use model_collapse::categorical::{CategoricalModel, CategoricalRegime, CategoricalSetup, DEFAULT_TAIL, Initial};
 use model_collapse::error::Result;
-use model_collapse::linear::Regime;
+use model_collapse::model::{Model, Run};
+use model_collapse::names::Named;
 use model_collapse::output::{Cell, Table};
 use std::process::ExitCode;
 
+/// The truth `p_0` of the categorical loop.
 #[derive(Args)]
 pub(crate) struct InitialArgs {
     /// The truth p_0: uniform, zipf:S (p_0(k) proportional to k^-S, the long tails) or
@@ -31,6 +33,7 @@ impl InitialArgs {
 /// The two-outcome start of `collapse theory absorption`.
 const TWO_OUTCOMES: &str = "list:0.5,0.5";
 
+/// The arguments of the categorical loop.
 #[derive(Args)]
 pub(crate) struct CategoricalArgs {
     #[command(flatten)]
@@ -56,13 +59,13 @@ pub(crate) struct CategoricalArgs {
 
 impl CategoricalArgs {
     fn setup(&self) -> Result<CategoricalSetup> {
-        let regime: Regime = self.regime.parse()?;
+        let regime: CategoricalRegime = self.regime.parse()?;
         let setup = CategoricalSetup::new(&self.initial.probabilities()?, self.samples, regime, self.generations)?.with_tail(self.tail)?;
-        if *setup.regime() == Regime::Replace && self.samples > MAX_EXACT_SAMPLES {
-            eprintln!(
-                "note: M = {} > {MAX_EXACT_SAMPLES}: survivors, collapsed and tail_lost need the exact chain (O(n M^1.5)); their theory is left empty",
+        if setup.regime() == CategoricalRegime::Replace && self.samples > MAX_EXACT_SAMPLES {
+            note(format!(
+                "M = {} > {MAX_EXACT_SAMPLES}: survivors, collapsed and tail_lost need the exact chain (O(n M^1.5)); their theory is left empty",
                 self.samples
-            );
+            ));
         }
         match self.real {
             Some(real) => setup.with_real_samples(real),
@@ -72,10 +75,12 @@ impl CategoricalArgs {
 
     fn meta(&self, setup: &CategoricalSetup, theory: &CategoricalTheory) -> serde_json::Value {
         let theorems: serde_json::Map<String, serde_json::Value> =
-            Metric::ALL.iter().filter_map(|&m| theory.curve(m).map(|c| (m.to_string(), c.theorem.into()))).collect();
+            Metric::ALL.iter().filter_map(|&m| theory.curve(m).map(|c| (m.to_string(), c.theorem.as_str().into()))).collect();
         let limit = match setup.regime() {
-            Regime::Replace => 0.0,
-            _ => gini_simpson(setup.probabilities()) * accumulate_diversity_limit(setup.real_samples(), setup.samples()),
+            CategoricalRegime::Replace => 0.0,
+            CategoricalRegime::Accumulate => {
+                gini_simpson(setup.probabilities()) * accumulate_diversity_limit(setup.real_samples(), setup.samples())
+            }
         };
         serde_json::json!({
             "family": "categorical", "initial": self.initial.initial, "outcomes": setup.outcomes(),
@@ -88,45 +93,22 @@ impl CategoricalArgs {
 
 /// `collapse theory categorical`: one row per generation, one column per closed form.
 pub(crate) fn theory(args: &CategoricalArgs, out: &OutputArgs) -> Result<ExitCode> {
-    let setup = args.setup()?;
-    let theory = CategoricalTheory::new(&setup);
-    let columns: Vec<Option<Vec<f64>>> = Metric::ALL.iter().map(|&m| theory.curve(m).map(|c| c.values)).collect();
-    let names: Vec<&'static str> = std::iter::once("generation").chain(Metric::ALL.iter().map(|m| m.name())).collect();
-    let mut table = Table::new(&names);
-    for g in 1..=args.generations as usize {
-        let row = columns.iter().map(|c| c.as_ref().map(|v| v[g - 1]).into());
-        table.push(std::iter::once(Cell::Int(g as u64)).chain(row).collect());
-    }
-    emit(&render(&table, default_format(out.format), args.meta(&setup, &theory)), &out.output)?;
-    Ok(ExitCode::SUCCESS)
+    let model = CategoricalModel::new(args.setup()?);
+    let columns: Vec<_> = Metric::ALL.iter().map(|&m| (m.name(), model.theory().curve(m).map(|c| c.values))).collect();
+    write(&theory_table(model.generations(), &columns), args.meta(model.setup(), model.theory()), out)
 }
 
 /// `collapse simulate categorical`: one row per generation and metric, with the
 /// Monte Carlo mean, its standard error and interval, and the closed form.
 pub(crate) fn simulate(args: &CategoricalArgs, metrics: &[Metric], mc_args: &McArgs, out: &OutputArgs) -> Result<ExitCode> {
-    let setup = args.setup()?;
+    let model = CategoricalModel::new(args.setup()?);
     let mc = mc_args.monte_carlo()?;
-    let chain = CategoricalChain::new(&setup);
-    let summaries = mc.run(&chain)?;
-    let theory = CategoricalTheory::new(&setup);
-    let columns = ["generation", "metric", "mean", "std_error", "ci_low", "ci_high", "theory", "z", "replicates"];
-    let mut table = Table::new(&columns);
-    for &metric in metrics {
-        let curve = theory.curve(metric).map(|c| c.values);
-        for g in 1..=args.generations {
-            let t = curve.as_ref().map(|v| v[g as usize - 1]);
-            let mut row = vec![Cell::Int(g), metric.name().into()];
-            row.extend(comparison_cells(&summaries[chain.index(metric, g)], t));
-            table.push(row);
-        }
-    }
-    let mut meta = args.meta(&setup, &theory);
-    meta["replicates"] = mc.replicates().into();
-    meta["seed"] = mc.seed().into();
-    emit(&render(&table, default_format(out.format), meta), &out.output)?;
-    Ok(ExitCode::SUCCESS)
+    let run = Run::new(model, &mc)?;
+    let meta = args.meta(run.model.setup(), run.model.theory());
+    emit_simulation(&run, metrics, Columns { metric: true, medians: false }, meta, (mc.replicates(), mc.seed()), out)
 }
 
+/// The arguments of `collapse theory absorption`.
 #[derive(Args)]
 pub(crate) struct AbsorptionArgs {
     /// The truth p_0: list:P1,P2,... (default two equally likely outcomes), uniform or zipf:S
@@ -148,7 +130,7 @@ pub(crate) fn absorption(args: &AbsorptionArgs, out: &OutputArgs) -> Result<Exit
     let p = initial.probabilities()?;
     let mut table = Table::new(&["samples", "exact", "diffusion", "gap", "relative_gap"]);
     for &m in &args.samples {
-        let setup = CategoricalSetup::new(&p, m, Regime::Replace, 1)?;
+        let setup = CategoricalSetup::new(&p, m, CategoricalRegime::Replace, 1)?;
         let exact = BinomialChain::of(&setup).expected_absorption_time(&p)?;
         let diffusion = diffusion_absorption_time(m, &p);
         table.push(vec![
@@ -160,11 +142,10 @@ pub(crate) fn absorption(args: &AbsorptionArgs, out: &OutputArgs) -> Result<Exit
         ]);
     }
     let meta = serde_json::json!({
-        "family": "categorical", "theorem": "categorical-absorption-time", "initial": args.initial,
+        "family": "categorical", "theorem": ids::ABSORPTION_TIME.as_str(), "initial": args.initial,
         "outcomes": p.len(), "regime": "replace",
         "exact": "E tau = 1 + sum_k sum_i Binomial(M, p_0(k))(i) w_i, w = (I - Q)^-1 (i/M)",
         "diffusion": "-2 M sum_k (1 - p_k) ln(1 - p_k) (Kimura; Littler for K > 2)",
     });
-    emit(&render(&table, default_format(out.format), meta), &out.output)?;
-    Ok(ExitCode::SUCCESS)
+    write(&table, meta, out)
 }

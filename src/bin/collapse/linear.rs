@@ -1,15 +1,19 @@
 //! The linear family's command-line arguments and commands.
 
-use crate::{McArgs, OutputArgs, emit_simulation, emit_theory};
+use crate::tables::{Columns, emit_simulation, theory_table, write};
+use crate::{McArgs, OutputArgs, named, note};
 use clap::Args;
-use model_collapse::error::{Error, Result};
-use model_collapse::linear::downstream::{DownstreamChain, DownstreamSetup};
-use model_collapse::linear::overparam::{OverparamChain, OverparamSetup};
-use model_collapse::linear::sim::{FixedDesign, LinearChain};
-use model_collapse::linear::theory::{Curve, Limit, limit_factor};
-use model_collapse::linear::{Design, LinearSetup, Regime, Spectrum};
+use model_collapse::error::{Error, Result, Spelling};
+use model_collapse::linear::design::FixedDesign;
+use model_collapse::linear::downstream::DownstreamSetup;
+use model_collapse::linear::model::{DownstreamMetric, LinearMetric, OverparamMetric};
+use model_collapse::linear::overparam::OverparamSetup;
+use model_collapse::linear::theory::{Limit, limit_factor};
+use model_collapse::linear::{Design, DownstreamModel, LinearModel, LinearSetup, Regime, Spectrum};
+use model_collapse::model::{ClosedForm, Curve, Model, Run};
 use std::process::ExitCode;
 
+/// The arguments of the over-parameterised chain.
 #[derive(Args)]
 pub(crate) struct OverparamArgs {
     /// Dimension d
@@ -28,14 +32,15 @@ impl OverparamArgs {
         OverparamSetup::new(self.dim, self.samples, self.generations)
     }
 
-    pub(crate) fn meta(&self) -> serde_json::Value {
+    fn meta(&self) -> serde_json::Value {
         serde_json::json!({
-            "theorem": "linear-overparameterised", "dim": self.dim, "samples": self.samples,
+            "theorem": model_collapse::linear::theory::ids::OVERPARAMETERISED.as_str(), "dim": self.dim, "samples": self.samples,
             "generations": self.generations, "limit": "1 (the truth is forgotten)",
         })
     }
 }
 
+/// The arguments of Dohmatob's downstream model.
 #[derive(Args)]
 pub(crate) struct DownstreamArgs {
     /// Dimension d of the features
@@ -69,7 +74,7 @@ pub(crate) struct DownstreamArgs {
 }
 
 impl DownstreamArgs {
-    pub(crate) fn chain(&self) -> Result<DownstreamChain> {
+    fn model(&self) -> Result<DownstreamModel> {
         let spectrum = self.spectrum.parse::<Spectrum>()?;
         let setup = DownstreamSetup::new(
             self.dim,
@@ -81,16 +86,16 @@ impl DownstreamArgs {
             spectrum,
             self.generations,
         )?;
-        let chain = DownstreamChain::new(&setup);
+        let model = DownstreamModel::new(setup);
         match self.fixed_design {
-            Some(seed) => chain.conditioned(FixedDesign::Seed(seed)),
-            None => Ok(chain),
+            Some(seed) => model.conditioned(FixedDesign::Seed(seed)),
+            None => Ok(model),
         }
     }
 
-    pub(crate) fn meta(&self) -> serde_json::Value {
+    fn meta(&self) -> serde_json::Value {
         let mut meta = serde_json::json!({
-            "theorem": "linear-downstream", "dim": self.dim, "chain_samples": self.chain_samples,
+            "theorem": model_collapse::linear::theory::ids::DOWNSTREAM.as_str(), "dim": self.dim, "chain_samples": self.chain_samples,
             "chain_sigma": self.chain_sigma, "samples": self.samples, "sigma": self.sigma,
             "ridge": self.ridge, "generations": self.generations, "spectrum": self.spectrum,
         });
@@ -101,6 +106,7 @@ impl DownstreamArgs {
     }
 }
 
+/// The arguments of the linear loop.
 #[derive(Args)]
 pub(crate) struct LinearArgs {
     /// Dimension d of the features
@@ -130,7 +136,7 @@ pub(crate) struct LinearArgs {
     #[arg(long, default_value_t = 0.0)]
     ridge: f64,
     /// One design X per chain (reused, the papers' setting) or a new X every generation (fresh)
-    #[arg(long, value_enum, default_value_t = Design::Reused)]
+    #[arg(long, value_parser = named::<Design>(), default_value_t = Design::Reused)]
     design: Design,
     /// Eigenvalues of the feature covariance Sigma: identity, power:ALPHA (lambda_k = k^-ALPHA)
     /// or diag:L1,L2,... (one per dimension)
@@ -159,11 +165,11 @@ impl LinearArgs {
         self.regime.parse()
     }
 
-    fn chain(&self) -> Result<LinearChain> {
-        let chain = LinearChain::new(&self.setup()?, self.regime()?, self.design, self.generations)?;
+    fn model(&self) -> Result<LinearModel> {
+        let model = LinearModel::new(self.setup()?, self.regime()?, self.design, self.generations)?;
         match &self.fixed_design {
-            Some(fixed) => chain.conditioned(fixed.parse()?),
-            None => Ok(chain),
+            Some(fixed) => model.conditioned(fixed.parse()?),
+            None => Ok(model),
         }
     }
 
@@ -172,7 +178,7 @@ impl LinearArgs {
         if self.ridge > 0.0 {
             return Ok("see proofs/linear-ridge.md (the bias tends to ||w*||^2_Sigma)".into());
         }
-        let qualifier = if curve.asymptotic { " (asymptotic, T -> infinity)" } else { "" };
+        let qualifier = if curve.is_asymptotic() { " (asymptotic, T -> infinity)" } else { "" };
         Ok(match (self.design, limit_factor(&self.regime()?)) {
             (Design::Fresh, Limit::Finite(f)) if self.regime()? == Regime::Accumulate => format!("below {f} x generation 1"),
             (_, Limit::Finite(f)) => format!("{f} x generation 1{qualifier}"),
@@ -183,7 +189,7 @@ impl LinearArgs {
 
     fn meta(&self, curve: Option<&Curve>) -> serde_json::Value {
         let mut meta = serde_json::json!({
-            "theorem": curve.map_or("none", |c| c.theorem),
+            "theorem": curve.map_or("none", |c| c.theorem.as_str()),
             "dim": self.dim, "samples": self.samples, "sigma": self.sigma,
             "generations": self.generations, "regime": self.regime,
             "design": self.design.to_string(), "spectrum": self.spectrum,
@@ -194,48 +200,83 @@ impl LinearArgs {
         if let Some(fixed) = &self.fixed_design {
             meta["fixed_design"] = fixed.as_str().into();
         }
-        if curve.is_some_and(|c| c.asymptotic) {
+        if curve.is_some_and(Curve::is_asymptotic) {
             meta["reference"] = "asymptotic (T -> infinity), not exact at this T".into();
         }
         meta
     }
 }
 
-pub(crate) fn theory_linear(args: &LinearArgs, out: &OutputArgs) -> Result<ExitCode> {
-    let curve = args.chain()?.theory()?;
+/// `collapse theory linear`: `generation,expected_test_error`.
+pub(crate) fn theory(args: &LinearArgs, out: &OutputArgs) -> Result<ExitCode> {
+    let model = args.model()?;
+    let curve = model.closed_form(LinearMetric::TestError).into_curve()?;
     let mut meta = args.meta(Some(&curve));
     meta["limit"] = args.limit(&curve)?.into();
-    emit_theory("expected_test_error", curve.values, 1, meta, out)
+    write(&theory_table(model.generations(), &[("expected_test_error", Some(curve.values))]), meta, out)
 }
 
-pub(crate) fn simulate_linear(args: &LinearArgs, mc_args: &McArgs, out: &OutputArgs) -> Result<ExitCode> {
-    let chain = args.chain()?;
+/// Prints why a simulation has no theory column, and returns the closed form.
+fn noted(closed_form: ClosedForm) -> ClosedForm {
+    if let ClosedForm::Absent(why) = &closed_form {
+        note(format!("no closed form to compare with ({})", why.message(Spelling::Flag)));
+    }
+    closed_form
+}
+
+/// `collapse simulate linear`: the simulation beside the closed form.
+pub(crate) fn simulate(args: &LinearArgs, mc_args: &McArgs, out: &OutputArgs) -> Result<ExitCode> {
+    let model = args.model()?;
     let mc = mc_args.monte_carlo()?;
-    let theory = chain.theory().map_err(|e| eprintln!("note: no closed form to compare with ({e})")).ok();
-    if let Some(curve) = theory.as_ref().filter(|c| c.asymptotic) {
-        eprintln!(
-            "note: the theory column of {} is the asymptotic reference (T -> infinity), not exact at T = {}; \
+    let closed_form = noted(model.closed_form(LinearMetric::TestError));
+    if let Some(curve) = closed_form.curve().filter(|c| c.is_asymptotic()) {
+        note(format!(
+            "the theory column of {} is the asymptotic reference (T -> infinity), not exact at T = {}; \
              z and the ratio mean/theory measure the finite-T gap",
             curve.theorem, args.samples
-        );
+        ));
     }
     if args.fixed_design.is_none() && args.ridge == 0.0 && args.samples < args.dim + 4 {
-        eprintln!(
-            "note: with T = {} < d + 4 = {} the test error has infinite variance over designs, so \
+        note(format!(
+            "with T = {} < d + 4 = {} the test error has infinite variance over designs, so \
              standard errors and intervals are unreliable",
             args.samples,
             args.dim + 4
-        );
+        ));
     }
-    let meta = args.meta(theory.as_ref());
-    emit_simulation(&chain, &mc, theory.as_ref().map(|t| t.values.as_slice()), 1, meta, out)
+    let meta = args.meta(closed_form.curve());
+    let run = Run::new(model, &mc)?;
+    emit_simulation(&run, &[LinearMetric::TestError], Columns::default(), meta, (mc.replicates(), mc.seed()), out)
 }
 
+/// `collapse theory downstream`: `generation,expected_test_error` from `n = 0`.
+pub(crate) fn theory_downstream(args: &DownstreamArgs, out: &OutputArgs) -> Result<ExitCode> {
+    let meta = args.meta();
+    let model = args.model()?;
+    let curve = model.closed_form(DownstreamMetric::TestError).into_curve()?;
+    write(&theory_table(model.generations(), &[("expected_test_error", Some(curve.values))]), meta, out)
+}
+
+/// `collapse simulate downstream`.
+pub(crate) fn simulate_downstream(args: &DownstreamArgs, mc_args: &McArgs, out: &OutputArgs) -> Result<ExitCode> {
+    let model = args.model()?;
+    let mc = mc_args.monte_carlo()?;
+    noted(model.closed_form(DownstreamMetric::TestError));
+    let run = Run::new(model, &mc)?;
+    emit_simulation(&run, &[DownstreamMetric::TestError], Columns::default(), args.meta(), (mc.replicates(), mc.seed()), out)
+}
+
+/// `collapse theory overparam`: `generation,expected_relative_distance`.
 pub(crate) fn theory_overparam(args: &OverparamArgs, out: &OutputArgs) -> Result<ExitCode> {
-    emit_theory("expected_relative_distance", args.setup()?.curve(), 1, args.meta(), out)
+    let setup = args.setup()?;
+    let values = setup.curve().values;
+    write(&theory_table(Model::generations(&setup), &[("expected_relative_distance", Some(values))]), args.meta(), out)
 }
 
+/// `collapse simulate overparam`.
 pub(crate) fn simulate_overparam(args: &OverparamArgs, mc_args: &McArgs, out: &OutputArgs) -> Result<ExitCode> {
     let setup = args.setup()?;
-    emit_simulation(&OverparamChain::new(&setup), &mc_args.monte_carlo()?, Some(&setup.curve()), 1, args.meta(), out)
+    let mc = mc_args.monte_carlo()?;
+    let run = Run::new(setup, &mc)?;
+    emit_simulation(&run, &[OverparamMetric::RelativeDistance], Columns::default(), args.meta(), (mc.replicates(), mc.seed()), out)
 }

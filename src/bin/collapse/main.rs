@@ -1,13 +1,14 @@
 //! `collapse`: the command line of model-collapse. It only parses and prints;
 //! the library does the work.
 
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
-use model_collapse::error::Result;
-use model_collapse::mc::{Chain, MonteCarlo};
-use model_collapse::output::{Cell, Format, Table, to_json_string, write_atomically};
-use model_collapse::stats::Summary;
-use model_collapse::{registry, verify};
-use std::io::IsTerminal;
+use model_collapse::catalog;
+use model_collapse::error::{Result, Spelling};
+use model_collapse::mc::MonteCarlo;
+use model_collapse::names::Named;
+use model_collapse::output::{Cell, Format, Table, to_json_string};
+use model_collapse::verify;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -15,12 +16,20 @@ mod categorical;
 mod gaussian;
 mod linear;
 mod plot;
+mod tables;
 
 use categorical::{AbsorptionArgs, CategoricalArgs};
 use gaussian::GaussianArgs;
-use linear::{DownstreamArgs, LinearArgs, OverparamArgs, simulate_linear, simulate_overparam, theory_linear, theory_overparam};
+use linear::{DownstreamArgs, LinearArgs, OverparamArgs};
 use model_collapse::categorical::theory::Metric as CategoricalMetric;
 use model_collapse::gaussian::theory::Metric;
+use tables::{default_format, emit};
+
+/// The command line's parser of an enum with fixed names: its names are the
+/// possible values `--help` lists, and a wrong value gets clap's error.
+fn named<T: Named>() -> impl TypedValueParser<Value = T> {
+    PossibleValuesParser::new(T::ALL.iter().map(|v| v.name())).try_map(|name| T::from_name(&name))
+}
 
 const EXAMPLES: &str = "Examples:
   collapse verify                                   every theorem against its simulation
@@ -85,7 +94,7 @@ enum Command {
     Plot(plot::PlotArgs),
     /// List the registered theorems: id, statement, source, proof file and check
     List {
-        #[arg(long, value_enum, help = FORMAT_HELP)]
+        #[arg(long, value_parser = named::<Format>(), help = FORMAT_HELP)]
         format: Option<Format>,
     },
 }
@@ -175,7 +184,7 @@ enum SimulateFamily {
         #[command(flatten)]
         gaussian: GaussianArgs,
         /// Metrics to report (comma-separated; default: all)
-        #[arg(long, value_enum, value_delimiter = ',')]
+        #[arg(long, value_parser = named::<Metric>(), value_delimiter = ',')]
         metric: Vec<Metric>,
         #[command(flatten)]
         mc: McArgs,
@@ -189,7 +198,7 @@ enum SimulateFamily {
         #[command(flatten)]
         categorical: CategoricalArgs,
         /// Metrics to report (comma-separated; default: all)
-        #[arg(long, value_enum, value_delimiter = ',')]
+        #[arg(long, value_parser = named::<CategoricalMetric>(), value_delimiter = ',')]
         metric: Vec<CategoricalMetric>,
         #[command(flatten)]
         mc: McArgs,
@@ -208,6 +217,7 @@ enum SimulateFamily {
     },
 }
 
+/// How a simulation is replicated.
 #[derive(Args)]
 struct McArgs {
     /// Independent replicates (whole chains)
@@ -227,9 +237,10 @@ impl McArgs {
     }
 }
 
+/// Where and how a command prints.
 #[derive(Args)]
 struct OutputArgs {
-    #[arg(long, value_enum, help = FORMAT_HELP)]
+    #[arg(long, value_parser = named::<Format>(), help = FORMAT_HELP)]
     format: Option<Format>,
     /// Write to this file (atomically: complete or not at all) instead of stdout
     #[arg(long, short)]
@@ -241,9 +252,9 @@ struct VerifyArgs {
     /// Theorem ids to check (default: all; see `collapse list`)
     ids: Vec<String>,
     /// Output format: table (default) or json (csv prints the assertions only)
-    #[arg(long, value_enum, default_value_t = Format::Table)]
+    #[arg(long, value_parser = named::<Format>(), default_value_t = Format::Table)]
     format: Format,
-    /// Seed of the run; each check derives its own seed from it and its settings
+    /// Seed of the run; each check derives its own seed from it, its theorem id and its position
     #[arg(long, default_value_t = verify::DEFAULT_SEED)]
     seed: u64,
     /// Replicates per check
@@ -261,7 +272,7 @@ fn main() -> ExitCode {
     match run(Cli::parse()) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", e.message(Spelling::Flag));
             ExitCode::from(2)
         }
     }
@@ -269,27 +280,23 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
-        Command::Theory { family: TheoryFamily::Linear { linear, out } } => theory_linear(&linear, &out),
-        Command::Theory { family: TheoryFamily::Overparam { overparam, out } } => theory_overparam(&overparam, &out),
-        Command::Theory { family: TheoryFamily::Downstream { downstream, out } } => {
-            let meta = downstream.meta();
-            emit_theory("expected_test_error", downstream.chain()?.theory()?, 0, meta, &out)
+        Command::Theory { family: TheoryFamily::Linear { linear, out } } => linear::theory(&linear, &out),
+        Command::Theory { family: TheoryFamily::Overparam { overparam, out } } => linear::theory_overparam(&overparam, &out),
+        Command::Theory { family: TheoryFamily::Downstream { downstream, out } } => linear::theory_downstream(&downstream, &out),
+        Command::Theory { family: TheoryFamily::Gaussian { gaussian, out } } => gaussian::theory(&gaussian, &out),
+        Command::Theory { family: TheoryFamily::Categorical { categorical, out } } => categorical::theory(&categorical, &out),
+        Command::Theory { family: TheoryFamily::Absorption { absorption, out } } => categorical::absorption(&absorption, &out),
+        Command::Simulate { family: SimulateFamily::Linear { linear, mc, out } } => linear::simulate(&linear, &mc, &out),
+        Command::Simulate { family: SimulateFamily::Overparam { overparam, mc, out } } => {
+            linear::simulate_overparam(&overparam, &mc, &out)
         }
         Command::Simulate { family: SimulateFamily::Downstream { downstream, mc, out } } => {
-            let chain = downstream.chain()?;
-            let mc = mc.monte_carlo()?;
-            let theory = chain.theory().map_err(|e| eprintln!("note: no closed form to compare with ({e})")).ok();
-            emit_simulation(&chain, &mc, theory.as_deref(), 0, downstream.meta(), &out)
+            linear::simulate_downstream(&downstream, &mc, &out)
         }
-        Command::Simulate { family: SimulateFamily::Linear { linear, mc, out } } => simulate_linear(&linear, &mc, &out),
-        Command::Simulate { family: SimulateFamily::Overparam { overparam, mc, out } } => simulate_overparam(&overparam, &mc, &out),
-        Command::Theory { family: TheoryFamily::Gaussian { gaussian, out } } => gaussian::theory(&gaussian, &out),
         Command::Simulate { family: SimulateFamily::Gaussian { gaussian, metric, mc, out } } => {
             let metrics = if metric.is_empty() { Metric::ALL.to_vec() } else { metric };
             gaussian::simulate(&gaussian, &metrics, &mc, &out)
         }
-        Command::Theory { family: TheoryFamily::Categorical { categorical, out } } => categorical::theory(&categorical, &out),
-        Command::Theory { family: TheoryFamily::Absorption { absorption, out } } => categorical::absorption(&absorption, &out),
         Command::Simulate { family: SimulateFamily::Categorical { categorical, metric, mc, out } } => {
             let metrics = if metric.is_empty() { CategoricalMetric::ALL.to_vec() } else { metric };
             categorical::simulate(&categorical, &metrics, &mc, &out)
@@ -300,101 +307,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
-fn default_format(format: Option<Format>) -> Format {
-    format.unwrap_or(if std::io::stdout().is_terminal() { Format::Table } else { Format::Csv })
-}
-
-fn emit(text: &str, output: &Option<PathBuf>) -> Result<()> {
-    match output {
-        Some(path) => write_atomically(path, text),
-        None => {
-            print!("{text}");
-            Ok(())
-        }
-    }
-}
-
-/// Renders a per-generation table; JSON wraps the rows with the run's description.
-fn render(table: &Table, format: Format, meta: serde_json::Value) -> String {
-    match format {
-        Format::Json => {
-            let mut doc = meta;
-            doc["rows"] = table.to_json_rows();
-            to_json_string(&doc)
-        }
-        Format::Table => format!("# {}\n{}", describe(&meta), table.to_text()),
-        Format::Csv => table.to_csv(),
-    }
-}
-
-fn describe(meta: &serde_json::Value) -> String {
-    meta.as_object()
-        .map(|o| o.iter().map(|(k, v)| format!("{k}={}", v.as_str().map_or(v.to_string(), str::to_string))).collect::<Vec<_>>().join(" "))
-        .unwrap_or_default()
-}
-
-/// Prints a closed form, one row per generation from `first`: `generation,<column>`.
-fn emit_theory(column: &'static str, curve: Vec<f64>, first: u64, meta: serde_json::Value, out: &OutputArgs) -> Result<ExitCode> {
-    let mut table = Table::new(&["generation", column]);
-    for (n, value) in (first..).zip(curve) {
-        table.push(vec![Cell::Int(n), Cell::Num(value)]);
-    }
-    emit(&render(&table, default_format(out.format), meta), &out.output)?;
-    Ok(ExitCode::SUCCESS)
-}
-
-/// Runs a chain's replicates and prints the per-generation summaries beside the closed form.
-fn emit_simulation<C: Chain>(
-    chain: &C,
-    mc: &MonteCarlo,
-    theory: Option<&[f64]>,
-    first: u64,
-    mut meta: serde_json::Value,
-    out: &OutputArgs,
-) -> Result<ExitCode> {
-    let asymptotic = meta.get("reference").is_some();
-    let table = simulation_table(&mc.run(chain)?, theory, first, asymptotic);
-    meta["replicates"] = mc.replicates().into();
-    meta["seed"] = mc.seed().into();
-    emit(&render(&table, default_format(out.format), meta), &out.output)?;
-    Ok(ExitCode::SUCCESS)
-}
-
-/// Rows from generation `first`; with an asymptotic reference, a last column
-/// `mean_over_theory` shows the finite-`T` gap.
-fn simulation_table(summaries: &[Summary], theory: Option<&[f64]>, first: u64, asymptotic: bool) -> Table {
-    let mut columns = vec!["generation", "mean", "std_error", "ci_low", "ci_high", "theory", "z", "replicates"];
-    if asymptotic {
-        columns.push("mean_over_theory");
-    }
-    let mut table = Table::new(&columns);
-    for (i, s) in summaries.iter().enumerate() {
-        let t = theory.map(|t| t[i]);
-        let mut row = vec![Cell::Int(i as u64 + first)];
-        row.extend(comparison_cells(s, t));
-        if asymptotic {
-            row.push(t.map(|t| s.mean / t).into());
-        }
-        table.push(row);
-    }
-    table
-}
-
-/// `mean, std_error, ci_low, ci_high, theory, z, replicates` of a summary beside its closed form.
-fn comparison_cells(s: &Summary, theory: Option<f64>) -> [Cell; 7] {
-    [
-        s.mean.into(),
-        s.std_error.into(),
-        s.ci_low.into(),
-        s.ci_high.into(),
-        theory.into(),
-        theory.and_then(|t| s.z(t)).into(),
-        Cell::Int(s.replicates),
-    ]
+/// Prints a note on stderr: something the user should know about the numbers.
+fn note(text: impl std::fmt::Display) {
+    eprintln!("note: {text}");
 }
 
 fn run_verify(args: &VerifyArgs) -> Result<ExitCode> {
-    let report = verify::run(&args.ids, args.seed, args.replicates, args.threads)?;
+    let report = catalog::verify(&args.ids, args.seed, args.replicates, args.threads)?;
     let text = match args.format {
         Format::Json => to_json_string(&report),
         Format::Csv => verify_table(&report).to_csv(),
@@ -414,7 +333,7 @@ fn verify_table(report: &verify::Report) -> Table {
             (verify::Expect::Reject, false) => "FAIL: control not rejected",
         };
         table.push(vec![
-            o.id.into(),
+            o.id.as_str().into(),
             o.settings.clone().into(),
             o.quantity.clone().into(),
             Cell::Int(o.generation),
@@ -450,7 +369,7 @@ fn verify_text(report: &verify::Report) -> String {
 }
 
 fn list(format: Option<Format>) -> Result<ExitCode> {
-    let theorems = registry::theorems();
+    let theorems = catalog::theorems();
     let text = match default_format(format) {
         Format::Json => to_json_string(
             &theorems
@@ -465,7 +384,7 @@ fn list(format: Option<Format>) -> Result<ExitCode> {
         Format::Csv => {
             let mut table = Table::new(&["id", "statement", "source", "proof", "check"]);
             for t in &theorems {
-                table.push(vec![t.id.into(), t.statement.into(), t.source.into(), t.proof().into(), t.check.into()]);
+                table.push(vec![t.id.as_str().into(), t.statement.into(), t.source.into(), t.proof().into(), t.check.into()]);
             }
             table.to_csv()
         }

@@ -1,27 +1,32 @@
-//! Data schedules: which batches generation `n` trains on, with which weights.
+//! Data schedules: which data generation `n` trains on, shared ground of every
+//! model family (each family says which schedules it runs, in its own type:
+//! `GaussianRegime`, `CategoricalRegime`, all of them for linear regression).
 //!
-//! The standard chain creates batch `k` at generation `k`: the design
-//! relabelled by model `k - 1` (model 0 is the truth, so batch 1 is the real
-//! data). A schedule weights the batches available at generation `n`; some
-//! schedules also create extra batches (a fresh real batch, or several
-//! relabellings by the newest model). Every schedule becomes a [`Plan`]: the
-//! list of batches and, per generation, the weights, normalised to sum to one.
+//! The standard chain creates batch `k` at generation `k`: the data relabelled
+//! (or resampled) by model `k - 1` (model 0 is the truth, so batch 1 is the
+//! real data). A schedule weights the batches available at generation `n`;
+//! some schedules also create extra batches (a fresh real batch, or several
+//! relabellings by the newest model). Every schedule with fixed weights
+//! becomes a [`Plan`]: the list of batches and, per generation, the weights,
+//! normalised to sum to one.
 //!
-//! | name | generation `n` trains on | id |
-//! |---|---|---|
-//! | `replace` | the newest batch | `linear-replace` |
-//! | `accumulate` | all batches `1..n`, equally | `linear-accumulate` |
-//! | `mix:LAMBDA` | the real batch with weight `LAMBDA`, the newest with `1 - LAMBDA` | `linear-mix` |
-//! | `window:K` | the last `min(n, K)` batches, equally | `linear-window` |
-//! | `replace-growing` | `n` relabellings (`n T` rows) by the newest model only | `linear-replace-growing` |
-//! | `accumulate-subsample` | `T` rows drawn without replacement from the pool of batches `1..n` | `linear-accumulate-subsample` |
-//! | `fresh-real:P` | a fresh real batch (weight `1 - P`) and the newest batch (weight `P`) | `linear-fresh-real` |
-//! | `custom:FILE` | a lower-triangular weight matrix from a CSV or TOML file | `linear-schedule` |
+//! | name | generation `n` trains on |
+//! |---|---|
+//! | `replace` | the newest batch |
+//! | `accumulate` | all batches `1..n`, equally |
+//! | `mix:LAMBDA` | the real batch with weight `LAMBDA`, the newest with `1 - LAMBDA` |
+//! | `window:K` | the last `min(n, K)` batches, equally |
+//! | `replace-growing` | `n` relabellings (`n T` rows) by the newest model only |
+//! | `accumulate-subsample` | `T` rows drawn without replacement from the pool of batches `1..n` |
+//! | `fresh-real:P` | a fresh real batch (weight `1 - P`) and the newest batch (weight `P`) |
+//! | `custom:FILE` | a lower-triangular weight matrix from a CSV or TOML file |
 //!
 //! Every schedule but `accumulate-subsample` has fixed weights, hence a [`Plan`];
 //! the subsample's training set is random.
 
 use crate::error::{Error, Result};
+use crate::mc::replicate_rng;
+use rand::RngExt;
 use serde::Serialize;
 use std::fmt;
 use std::str::FromStr;
@@ -86,29 +91,14 @@ impl Plan {
     pub fn generations(&self) -> u64 {
         self.weights.len() as u64
     }
+
+    /// The plan of `replace` over `generations` generations.
+    pub fn replace(generations: u64) -> Plan {
+        Regime::Replace.unroll(generations)
+    }
 }
 
 impl Regime {
-    /// The theorem whose closed form covers this schedule on the reused design.
-    pub fn theorem_id(&self) -> &'static str {
-        match self {
-            Regime::Replace => "linear-replace",
-            Regime::Accumulate => "linear-accumulate",
-            Regime::Mix(_) => "linear-mix",
-            Regime::Window(_) => "linear-window",
-            Regime::ReplaceGrowing => "linear-replace-growing",
-            Regime::AccumulateSubsample => "linear-accumulate-subsample",
-            Regime::FreshReal(_) => "linear-fresh-real",
-            Regime::Custom(_) => "linear-schedule",
-        }
-    }
-
-    /// Whether the schedule is defined for a fresh design (replace,
-    /// accumulate and accumulate-subsample have a simulator there).
-    pub fn supports_fresh_design(&self) -> bool {
-        matches!(self, Regime::Replace | Regime::Accumulate | Regime::AccumulateSubsample)
-    }
-
     /// Checks that the schedule can run `generations` generations.
     pub fn check_generations(&self, generations: u64) -> Result<()> {
         match self {
@@ -124,9 +114,12 @@ impl Regime {
     /// The schedule unrolled over `generations` generations; `None` for
     /// `accumulate-subsample`, whose training set is random.
     pub fn plan(&self, generations: u64) -> Option<Plan> {
-        if *self == Regime::AccumulateSubsample {
-            return None;
-        }
+        (*self != Regime::AccumulateSubsample).then(|| self.unroll(generations))
+    }
+
+    /// The schedule unrolled, for a schedule with fixed weights (every one but
+    /// `accumulate-subsample`, whose generations would have no weights).
+    pub(crate) fn unroll(&self, generations: u64) -> Plan {
         let mut plan = Plan { batches: Vec::new(), created: Vec::new(), weights: Vec::new() };
         for n in 1..=generations {
             let first = plan.batches.len();
@@ -151,12 +144,12 @@ impl Regime {
                     ((n - width) as usize..n as usize).map(|b| (b, 1.0 / width as f64)).collect()
                 }
                 Regime::Custom(w) => w.normalised(n),
-                Regime::AccumulateSubsample => unreachable!("returned above"),
+                Regime::AccumulateSubsample => Vec::new(), // no fixed weights: never unrolled
             };
             plan.created.push(first..plan.batches.len());
             plan.weights.push(weights.into_iter().filter(|&(_, a)| a != 0.0).collect());
         }
-        Some(plan)
+        plan
     }
 }
 
@@ -174,6 +167,10 @@ impl fmt::Display for Regime {
         }
     }
 }
+
+/// The rule of a schedule's name.
+const NAMES: &str =
+    "must be replace, accumulate, mix:LAMBDA, window:K, replace-growing, accumulate-subsample, fresh-real:P or custom:FILE";
 
 impl FromStr for Regime {
     type Err = Error;
@@ -195,9 +192,7 @@ impl FromStr for Regime {
                 "accumulate" => Ok(Regime::Accumulate),
                 "replace-growing" => Ok(Regime::ReplaceGrowing),
                 "accumulate-subsample" => Ok(Regime::AccumulateSubsample),
-                _ => Err(bad("must be replace, accumulate, mix:LAMBDA, window:K, replace-growing, accumulate-subsample, \
-                     fresh-real:P or custom:FILE"
-                    .into())),
+                _ => Err(bad(NAMES.into())),
             },
             Some(("mix", x)) => Ok(Regime::Mix(fraction(x, "LAMBDA", true)?)),
             Some(("fresh-real", x)) => Ok(Regime::FreshReal(fraction(x, "P", false)?)),
@@ -206,9 +201,24 @@ impl FromStr for Regime {
                 _ => Err(bad(format!("K `{x}` must be a whole number >= 1"))),
             },
             Some(("custom", path)) => Ok(Regime::Custom(Arc::new(CustomWeights::read(path)?))),
-            Some(_) => Err(bad("unknown schedule; see --help".into())),
+            Some(_) => Err(bad(NAMES.into())),
         }
     }
+}
+
+/// A random custom schedule: generation `n` puts weights uniform on `[0, 1)`
+/// on batches `1..n`, a third of them zeroed, never all (for checks and
+/// property tests of `linear-schedule`). Draws from stream 0 of `seed`.
+pub fn random_custom(seed: u64, generations: u64) -> Regime {
+    let mut rng = replicate_rng(seed, 0);
+    let rows = (1..=generations as usize)
+        .map(|n| {
+            let mut row: Vec<f64> = (0..n).map(|_| if rng.random::<f64>() < 1.0 / 3.0 { 0.0 } else { rng.random() }).collect();
+            row[n - 1] += 0.05; // never all zero
+            row
+        })
+        .collect();
+    Regime::Custom(Arc::new(CustomWeights { source: format!("random-{seed}"), rows }))
 }
 
 /// A custom schedule: row `n` holds the weights of generation `n` on the
@@ -229,8 +239,7 @@ impl CustomWeights {
     ///   commas; blank lines and lines starting with `#` are skipped.
     /// - TOML: `weights = [[1.0], [0.5, 0.5], [0, 1, 1]]`, row `n` with `n` weights.
     pub fn read(path: &str) -> Result<Self> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| Error::invalid("regime", format!("custom:{path}"), format!("cannot read the file: {e}")))?;
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io("read the schedule file", path, e))?;
         if path.ends_with(".toml") { Self::parse_toml(path, &text) } else { Self::parse(path, &text) }
     }
 

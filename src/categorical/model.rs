@@ -1,0 +1,154 @@
+//! The categorical family's validated settings as [`Model`]s: the loop itself
+//! ([`CategoricalModel`], every metric at every generation) and the replace
+//! chain run until it is a point mass ([`AbsorptionModel`]: the time it takes
+//! and which outcome wins).
+
+use super::exact::BinomialChain;
+use super::sim::{CategoricalChain, FixationChain};
+use super::theory::{CategoricalTheory, MAX_EXACT_SAMPLES, Metric, ids};
+use super::{CategoricalRegime, CategoricalSetup};
+use crate::error::{Error, Result};
+use crate::model::{ClosedForm, Curve, Model};
+use crate::names::Named;
+use std::fmt;
+use std::ops::RangeInclusive;
+
+/// The categorical loop of a validated setup, with its closed forms (the exact
+/// chain behind some of them is run once, on first use).
+#[derive(Debug)]
+pub struct CategoricalModel {
+    theory: CategoricalTheory,
+}
+
+impl CategoricalModel {
+    /// The model of a validated setup.
+    pub fn new(setup: CategoricalSetup) -> Self {
+        CategoricalModel { theory: CategoricalTheory::new(&setup) }
+    }
+
+    /// The setup.
+    pub fn setup(&self) -> &CategoricalSetup {
+        self.theory.setup()
+    }
+
+    /// The closed forms.
+    pub fn theory(&self) -> &CategoricalTheory {
+        &self.theory
+    }
+}
+
+impl Model for CategoricalModel {
+    type Metric = Metric;
+    type Chain = CategoricalChain;
+
+    fn metrics(&self) -> &[Metric] {
+        Metric::ALL
+    }
+
+    fn generations(&self) -> RangeInclusive<u64> {
+        1..=self.setup().generations()
+    }
+
+    fn chain(&self) -> CategoricalChain {
+        CategoricalChain::new(self.setup())
+    }
+
+    fn closed_form(&self, metric: Metric) -> ClosedForm {
+        match self.theory.curve(metric) {
+            Some(curve) => ClosedForm::Known(curve),
+            None if metric == Metric::Entropy => ClosedForm::Absent(Error::NoClosedForm("the Shannon entropy has none".into())),
+            None => ClosedForm::Absent(Error::invalid(
+                "samples",
+                self.setup().samples(),
+                format!("the exact chain behind {metric} runs for M <= {MAX_EXACT_SAMPLES}"),
+            )),
+        }
+    }
+
+    fn describe(&self) -> String {
+        self.setup().describe()
+    }
+}
+
+/// What a chain run to a point mass reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AbsorptionMetric {
+    /// The absorption time `tau`: the first generation whose model is a point mass.
+    Time,
+    /// 1 when the chain fixed on outcome `k` (0-based), else 0.
+    Winner(usize),
+}
+
+impl fmt::Display for AbsorptionMetric {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AbsorptionMetric::Time => f.write_str("E tau"),
+            AbsorptionMetric::Winner(k) => write!(f, "P(winner = {})", k + 1),
+        }
+    }
+}
+
+/// The replace chain run until it is a point mass: one "generation", 0, with
+/// the absorption time and one winner indicator per outcome.
+#[derive(Debug, Clone)]
+pub struct AbsorptionModel {
+    setup: CategoricalSetup,
+    metrics: Vec<AbsorptionMetric>,
+    chain: FixationChain,
+}
+
+impl AbsorptionModel {
+    /// The chain from `p_0 = probabilities` with `M = samples` (validated as a
+    /// categorical setup).
+    pub fn new(probabilities: &[f64], samples: usize) -> Result<Self> {
+        let setup = CategoricalSetup::new(probabilities, samples, CategoricalRegime::Replace, 1)?;
+        let chain = FixationChain::new(&setup)?;
+        let metrics = std::iter::once(AbsorptionMetric::Time).chain((0..setup.outcomes()).map(AbsorptionMetric::Winner)).collect();
+        Ok(AbsorptionModel { setup, metrics, chain })
+    }
+
+    /// `p_0`.
+    pub fn probabilities(&self) -> &[f64] {
+        self.setup.probabilities()
+    }
+
+    /// `M`.
+    pub fn samples(&self) -> usize {
+        self.setup.samples()
+    }
+}
+
+impl Model for AbsorptionModel {
+    type Metric = AbsorptionMetric;
+    type Chain = FixationChain;
+
+    fn metrics(&self) -> &[AbsorptionMetric] {
+        &self.metrics
+    }
+
+    fn generations(&self) -> RangeInclusive<u64> {
+        0..=0
+    }
+
+    fn chain(&self) -> FixationChain {
+        self.chain.clone()
+    }
+
+    /// `E tau` exactly (`categorical-absorption-time`, for `M <=`
+    /// [`super::exact::MAX_ABSORPTION_SAMPLES`]); `P(winner = k) = p_0(k)` (`categorical-fixation`).
+    fn closed_form(&self, metric: AbsorptionMetric) -> ClosedForm {
+        match metric {
+            AbsorptionMetric::Time => match BinomialChain::of(&self.setup).expected_absorption_time(self.probabilities()) {
+                Ok(time) => ClosedForm::Known(Curve::exact(ids::ABSORPTION_TIME, vec![time])),
+                Err(why) => ClosedForm::Absent(why),
+            },
+            AbsorptionMetric::Winner(k) => ClosedForm::Known(Curve::exact(ids::FIXATION, vec![self.probabilities()[k]])),
+        }
+    }
+
+    fn describe(&self) -> String {
+        let p = self.probabilities();
+        let shown = p.iter().map(|p| format!("{p:.4}")).collect::<Vec<_>>().join(",");
+        format!("K={} M={} p0={shown} regime=replace, run to a point mass", p.len(), self.samples())
+    }
+}
