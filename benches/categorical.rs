@@ -10,8 +10,7 @@ use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use model_collapse::categorical::exact::BinomialChain;
 use model_collapse::categorical::sim::CategoricalChain;
 use model_collapse::categorical::theory::{CategoricalTheory, Metric};
-use model_collapse::categorical::{CategoricalSetup, Initial};
-use model_collapse::linear::Regime;
+use model_collapse::categorical::{CategoricalRegime as Regime, CategoricalSetup, Initial};
 use model_collapse::mc::MonteCarlo;
 use std::hint::black_box;
 
@@ -42,7 +41,7 @@ fn simulate(c: &mut Criterion) {
     let mut group = c.benchmark_group("categorical-simulate");
     group.sample_size(10);
     for regime in [Regime::Replace, Regime::Accumulate] {
-        let chain = CategoricalChain::new(&CategoricalSetup::new(&zipf(50), m, regime.clone(), n).unwrap());
+        let chain = CategoricalChain::new(&CategoricalSetup::new(&zipf(50), m, regime, n).unwrap());
         let id = BenchmarkId::new(format!("{regime}/zipf1.1-K50-M{m}-R{replicates}"), format!("n{n}"));
         group.bench_function(id, |b| b.iter(|| black_box(mc.run(&chain).unwrap())));
     }

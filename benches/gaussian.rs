@@ -10,8 +10,7 @@
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use model_collapse::gaussian::sim::GaussianChain;
 use model_collapse::gaussian::theory::{GaussianTheory, Metric};
-use model_collapse::gaussian::{Estimator, GaussianSetup};
-use model_collapse::linear::Regime;
+use model_collapse::gaussian::{Estimator, GaussianRegime as Regime, GaussianSetup};
 use model_collapse::mc::{Chain, MonteCarlo, Stream};
 use model_collapse::normal::fill_standard_normal;
 use model_collapse::spectrum::Spectrum;
@@ -48,7 +47,7 @@ fn gaussian(c: &mut Criterion) {
     let mut group = c.benchmark_group("gaussian");
     group.sample_size(20);
     for regime in [Regime::Replace, Regime::Accumulate] {
-        let chain = GaussianChain::new(&setup(1, m, regime.clone(), n));
+        let chain = GaussianChain::new(&setup(1, m, regime, n));
         let id = BenchmarkId::new(format!("{regime}/d1-M{m}-R{REPLICATES}"), format!("n{n}"));
         group.bench_function(id, |b| b.iter(|| black_box(mc.run(&chain).unwrap())));
     }

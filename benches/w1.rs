@@ -6,10 +6,11 @@
 //! parameters in the benchmark ids. Run with `cargo bench --bench w1`.
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use model_collapse::linear::downstream::{DownstreamChain, DownstreamSetup};
-use model_collapse::linear::sim::{LinearChain, fill_normal};
-use model_collapse::linear::{Design, LinearSetup, Regime, Spectrum};
+use model_collapse::linear::downstream::DownstreamSetup;
+use model_collapse::linear::{Design, DownstreamModel, LinearModel, LinearSetup, Regime, Spectrum};
 use model_collapse::mc::{Chain, MonteCarlo, Stream};
+use model_collapse::model::Model;
+use model_collapse::normal::fill_normal;
 use rand::RngExt;
 use rand_distr::StandardNormal;
 use std::hint::black_box;
@@ -51,7 +52,7 @@ fn w1(c: &mut Criterion) {
     group.sample_size(20);
     for n in [50u64, 500] {
         for regime in [Regime::Replace, Regime::Accumulate] {
-            let chain = LinearChain::new(&setup, regime.clone(), Design::Reused, n).unwrap();
+            let chain = LinearModel::new(setup.clone(), regime.clone(), Design::Reused, n).unwrap().chain();
             let id = BenchmarkId::new(format!("{regime}/d{d}-T{t}-R{REPLICATES}"), format!("n{n}"));
             group.bench_function(id, |b| b.iter(|| black_box(mc.run(&chain).unwrap())));
         }
@@ -72,15 +73,15 @@ fn w1_schedules(c: &mut Criterion) {
     let mc = MonteCarlo::new(REPLICATES, SEED, None).unwrap();
     let mut group = c.benchmark_group("w1-schedules");
     group.sample_size(10);
-    let subsample = LinearChain::new(&setup, Regime::AccumulateSubsample, Design::Reused, n).unwrap();
+    let subsample = LinearModel::new(setup.clone(), Regime::AccumulateSubsample, Design::Reused, n).unwrap().chain();
     let id = BenchmarkId::new(format!("accumulate-subsample/d{d}-T{t}-R{REPLICATES}"), format!("n{n}"));
     group.bench_function(id, |b| b.iter(|| black_box(mc.run(&subsample).unwrap())));
     let ridge_setup = setup.clone().with_ridge(0.1).unwrap();
-    let ridge = LinearChain::new(&ridge_setup, Regime::Accumulate, Design::Reused, n).unwrap();
+    let ridge = LinearModel::new(ridge_setup, Regime::Accumulate, Design::Reused, n).unwrap().chain();
     let id = BenchmarkId::new(format!("accumulate-ridge0.1/d{d}-T{t}-R{REPLICATES}"), format!("n{n}"));
     group.bench_function(id, |b| b.iter(|| black_box(mc.run(&ridge).unwrap())));
     let down = DownstreamSetup::new(d, t, 1.0, t, 1.0, 0.1, Spectrum::Identity, n).unwrap();
-    let downstream = DownstreamChain::new(&down);
+    let downstream = DownstreamModel::new(down).chain();
     let id = BenchmarkId::new(format!("downstream-ridge0.1/d{d}-T{t}-R{REPLICATES}"), format!("n{n}"));
     group.bench_function(id, |b| b.iter(|| black_box(mc.run(&downstream).unwrap())));
     group.finish();

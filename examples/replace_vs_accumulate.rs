@@ -7,17 +7,18 @@
 //! generations (model collapse); under accumulate it stays below
 //! `pi^2/6` times the first generation's error (Gerstgrasser et al., 2024).
 
-use model_collapse::linear::sim::LinearChain;
+use model_collapse::linear::model::LinearMetric::TestError;
 use model_collapse::linear::theory::LinearTheory;
-use model_collapse::linear::{Design, LinearSetup, Regime, Spectrum};
+use model_collapse::linear::{Design, LinearModel, LinearSetup, Regime, Spectrum};
 use model_collapse::mc::MonteCarlo;
+use model_collapse::model::Run;
 
 fn main() -> model_collapse::Result<()> {
     let (dim, samples, sigma, generations) = (10, 100, 1.0, 30);
     let setup = LinearSetup::new(dim, samples, sigma, Spectrum::Identity)?;
     let theory = LinearTheory::new(&setup)?;
     let mc = MonteCarlo::new(4000, 7, None)?;
-    let simulate = |regime| mc.run(&LinearChain::new(&setup, regime, Design::Reused, generations)?);
+    let simulate = |regime| Run::new(LinearModel::new(setup.clone(), regime, Design::Reused, generations)?, &mc);
     let (replace, accumulate) = (simulate(Regime::Replace)?, simulate(Regime::Accumulate)?);
 
     println!("d = {dim}, T = {samples}, sigma = {sigma}, {} replicates per regime", mc.replicates());
@@ -25,7 +26,7 @@ fn main() -> model_collapse::Result<()> {
     println!("accumulate bound (pi^2/6) * that               = {:.5}\n", theory.accumulate_bound());
     println!("{:>3}  {:>9} {:>19}   {:>9} {:>19}", "n", "replace", "simulated (+- 2se)", "accumulate", "simulated (+- 2se)");
     for n in [1u64, 2, 3, 5, 10, 20, 30] {
-        let (r, a) = (&replace[n as usize - 1], &accumulate[n as usize - 1]);
+        let (r, a) = (replace.summary(TestError, n), accumulate.summary(TestError, n));
         println!(
             "{n:>3}  {:>9.5} {:>10.5} +- {:.5}   {:>9.5} {:>10.5} +- {:.5}",
             theory.replace(n),

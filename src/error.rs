@@ -40,8 +40,10 @@ pub enum Error {
         known: String,
     },
     /// A file that could not be read or written.
-    #[error("cannot {action} {path}: {cause}")]
+    #[error("{}", self.message(Spelling::Library))]
     Io {
+        /// The parameter that named the path, when known (`output`).
+        parameter: Option<&'static str>,
         /// What was tried: `read`, `write`, `create the directory`.
         action: &'static str,
         /// The path.
@@ -52,6 +54,9 @@ pub enum Error {
     /// A resource of the machine that could not be had (threads).
     #[error("{0}")]
     System(String),
+    /// A figure that could not be drawn (the renderer's failure).
+    #[error("cannot draw: {0}")]
+    Render(String),
 }
 
 /// How a front end spells parameter names in messages.
@@ -127,7 +132,15 @@ impl Error {
 
     /// An I/O failure on `path`.
     pub fn io(action: &'static str, path: impl Display, cause: impl Display) -> Self {
-        Error::Io { action, path: path.to_string(), cause: cause.to_string() }
+        Error::Io { parameter: None, action, path: path.to_string(), cause: cause.to_string() }
+    }
+
+    /// The same error, with the parameter that named the path of an I/O failure.
+    pub fn for_parameter(self, name: &'static str) -> Self {
+        match self {
+            Error::Io { action, path, cause, .. } => Error::Io { parameter: Some(name), action, path, cause },
+            other => other,
+        }
     }
 
     /// The message, with parameter names spelled as `spelling` says.
@@ -136,6 +149,10 @@ impl Error {
             Error::InvalidParameter { parameter, value, rule } => {
                 format!("{} = {value}: {}", spelling.name(parameter), spell(rule, spelling))
             }
+            Error::Io { parameter: Some(parameter), action, path, cause } => {
+                format!("{} = {path}: cannot {action} it: {cause}", spelling.name(parameter))
+            }
+            Error::Io { parameter: None, action, path, cause } => format!("cannot {action} {path}: {cause}"),
             other => spell(&other.to_string(), spelling),
         }
     }

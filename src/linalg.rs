@@ -14,7 +14,7 @@ use nalgebra::{Cholesky, DMatrix};
 /// floating-point addition.
 const LANES: usize = 8;
 
-/// `sum_i a_i b_i`, accumulated in [`LANES`] independent partial sums that
+/// `sum_i a_i b_i`, accumulated in eight (`LANES`) independent partial sums that
 /// are added up in a fixed order at the end.
 ///
 /// A single running sum would forbid the compiler to reorder the additions,

@@ -2,7 +2,7 @@
 //!
 //! A family describes a validated setting as a [`Model`]: the metrics its
 //! replicates report, generation by generation; the chain that simulates one
-//! replicate ([`mc::Chain`]); and, per metric, a [`ClosedForm`]: a [`Curve`]
+//! replicate ([`crate::mc::Chain`]); and, per metric, a [`ClosedForm`]: a [`Curve`]
 //! that says whether it is exact, numerical or asymptotic, or the reason there
 //! is none. One generic [`Run`] (a model and the Monte Carlo summary of its
 //! chain) serves `collapse verify`'s comparisons ([`crate::verify::Case`]),
@@ -167,13 +167,6 @@ impl ClosedForm {
     }
 }
 
-impl From<Option<Curve>> for ClosedForm {
-    /// `None` becomes an absence without a stated reason.
-    fn from(curve: Option<Curve>) -> Self {
-        curve.map_or_else(|| ClosedForm::Absent(Error::NoClosedForm("not known in this setting".into())), ClosedForm::Known)
-    }
-}
-
 /// What a model reports per generation (`test_error`, `variance_ratio`, ...):
 /// its `Display` is the name of the quantity in tables and comparisons.
 pub trait Metric: Copy + PartialEq + fmt::Debug + fmt::Display + Send + Sync + 'static {}
@@ -237,15 +230,22 @@ pub struct Run<M: Model> {
 impl<M: Model> Run<M> {
     /// Runs the model's chain under `mc`.
     pub fn new(model: M, mc: &MonteCarlo) -> Result<Self> {
-        let summaries = mc.run(&model.chain())?;
+        let summaries = mc.run(&Self::chain(&model))?;
         Ok(Run { model, summaries, values: Vec::new() })
     }
 
     /// Runs the model's chain and keeps every observation (for quantiles and
     /// trajectories). Memory: `replicates x width` numbers.
     pub fn keeping(model: M, mc: &MonteCarlo) -> Result<Self> {
-        let (summaries, values) = mc.run_keeping(&model.chain())?;
+        let (summaries, values) = mc.run_keeping(&Self::chain(&model))?;
         Ok(Run { model, summaries, values })
+    }
+
+    /// The model's chain, whose observations must be laid out as [`Model::index`] says.
+    fn chain(model: &M) -> M::Chain {
+        let chain = model.chain();
+        debug_assert_eq!(chain.width(), model.metrics().len() * generation_count(&model.generations()), "{}", model.describe());
+        chain
     }
 
     /// The summary of `metric` at `generation`.
@@ -280,11 +280,6 @@ impl<M: Model> Run<M> {
     pub fn kept(&self) -> usize {
         self.values.len() / self.summaries.len().max(1)
     }
-}
-
-/// Checks that a chain's width matches its model's layout (a debug invariant).
-pub fn layout_matches<M: Model>(model: &M) -> bool {
-    model.chain().width() == model.metrics().len() * generation_count(&model.generations())
 }
 
 /// A borrowed model is a model: a check or a figure can run one it does not own.

@@ -62,7 +62,7 @@ fn fonts() -> Result<()> {
             Ok(())
         })
         .clone()
-        .map_err(Error::Numerical)
+        .map_err(Error::Render)
 }
 
 /// Sizes in pixels at a scale.
@@ -141,7 +141,7 @@ pub fn write_png(figure: &Figure, path: &Path) -> Result<()> {
 }
 
 fn drawing_error<E: std::error::Error + Send + Sync>(figure: &Figure, e: DrawingAreaErrorKind<E>) -> Error {
-    Error::Numerical(format!("cannot draw figure {}: {e}", figure.id))
+    Error::Render(format!("figure {}: {e}", figure.id))
 }
 
 type Drawn<DB> = std::result::Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;

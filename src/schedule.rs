@@ -169,8 +169,7 @@ impl fmt::Display for Regime {
 }
 
 /// The rule of a schedule's name.
-const NAMES: &str =
-    "must be replace, accumulate, mix:LAMBDA, window:K, replace-growing, accumulate-subsample, fresh-real:P or custom:FILE";
+const NAMES: &str = "must be replace, accumulate, mix:LAMBDA, window:K, replace-growing, accumulate-subsample, fresh-real:P or custom:FILE";
 
 impl FromStr for Regime {
     type Err = Error;
@@ -239,7 +238,7 @@ impl CustomWeights {
     ///   commas; blank lines and lines starting with `#` are skipped.
     /// - TOML: `weights = [[1.0], [0.5, 0.5], [0, 1, 1]]`, row `n` with `n` weights.
     pub fn read(path: &str) -> Result<Self> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io("read the schedule file", path, e))?;
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io("read", path, e).for_parameter("regime"))?;
         if path.ends_with(".toml") { Self::parse_toml(path, &text) } else { Self::parse(path, &text) }
     }
 
@@ -322,4 +321,28 @@ fn check_row(n: usize, row: &[f64]) -> std::result::Result<(), String> {
         return Err("all weights are zero; a generation must train on something".into());
     }
     Ok(())
+}
+
+/// For a family's schedule type, which runs some of the schedules: `FromStr`
+/// (a schedule's name, parsed as a [`Regime`], then refused with the rule of the
+/// type's `TryFrom<Regime>` when the family does not run it) and `Display` (the
+/// schedule's name, as [`Regime`] writes it). The type implements
+/// `TryFrom<Regime, Error = Error>` and `Regime: From<Self>`.
+#[macro_export]
+macro_rules! family_schedule {
+    ($ty:ty) => {
+        impl ::std::str::FromStr for $ty {
+            type Err = $crate::error::Error;
+
+            fn from_str(text: &str) -> $crate::error::Result<Self> {
+                text.parse::<$crate::schedule::Regime>()?.try_into()
+            }
+        }
+
+        impl ::std::fmt::Display for $ty {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                $crate::schedule::Regime::from(*self).fmt(f)
+            }
+        }
+    };
 }

@@ -69,6 +69,9 @@ pub struct Check {
     pub settings: String,
     /// Agreement, or a negative control.
     pub expect: Expect,
+    /// The theorems whose closed forms the check compares with (its own id
+    /// for a well-filed agreement; a control's formula has none).
+    pub compares: Vec<TheoremId>,
     evaluate: Evaluate,
 }
 
@@ -147,7 +150,11 @@ impl<M: Model + 'static> Case<M> {
             None => self.model.describe(),
             Some(c) => format!("{} [control: {}]", self.model.describe(), c.label),
         };
-        Check { id, settings, expect, evaluate: Box::new(move |mc| self.evaluate(mc)) }
+        let compares = match &self.control {
+            None => self.at.iter().filter_map(|(metric, _)| self.model.closed_form(*metric).curve().map(|c| c.theorem)).collect(),
+            Some(_) => Vec::new(),
+        };
+        Check { id, settings, expect, compares, evaluate: Box::new(move |mc| self.evaluate(mc)) }
     }
 
     fn reference(&self, metric: M::Metric) -> Result<Vec<f64>> {

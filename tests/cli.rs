@@ -2,11 +2,10 @@
 //! one-line error naming the flag, the value and the rule, with a non-zero exit
 //! and no panic.
 
-use std::process::{Command, Output};
+mod common;
 
-fn collapse(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_collapse")).args(args).output().expect("the binary runs")
-}
+use common::collapse;
+use std::process::Output;
 
 fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()

@@ -1,23 +1,32 @@
 //! Reproducibility: the same seed gives the same bits with any number of
-//! threads, and different seeds give different numbers.
+//! threads (summaries and every kept value, every family), different seeds
+//! give different numbers, and a failing run reports the same failure.
 
-use model_collapse::linear::sim::LinearChain;
-use model_collapse::linear::{Design, LinearSetup, Regime, Spectrum};
+mod common;
+
+use common::collapse;
+use model_collapse::categorical::{AbsorptionModel, CategoricalModel, CategoricalRegime, CategoricalSetup};
+use model_collapse::gaussian::{Estimator, GaussianRegime, GaussianSetup};
+use model_collapse::linear::{Design, LinearModel, LinearSetup, Regime, Spectrum};
 use model_collapse::mc::MonteCarlo;
-use std::process::Command;
+use model_collapse::model::{Model, Run};
 
-fn run(threads: usize, seed: u64, regime: &Regime, design: Design) -> Vec<(u64, u64, u64)> {
+/// Every summary's mean, standard error and interval, and every kept value, as bits.
+fn bits<M: Model>(model: M, replicates: u64, seed: u64, threads: usize) -> Vec<u64> {
+    let run = Run::keeping(model, &MonteCarlo::new(replicates, seed, Some(threads)).unwrap()).unwrap();
+    let summaries = run.summaries.iter().flat_map(|s| [s.mean, s.std_error, s.ci_low]);
+    summaries.chain(run.values.iter().copied()).map(f64::to_bits).collect()
+}
+
+fn linear(regime: &Regime, design: Design) -> LinearModel {
     // Ridge and per-generation noise on, so every code path they touch is covered.
     let setup = LinearSetup::new(5, 30, 1.0, Spectrum::PowerLaw(1.0)).unwrap();
     let setup = setup.with_noise_levels(vec![1.0, 0.5]).unwrap().with_ridge(0.1).unwrap();
-    let chain = LinearChain::new(&setup, regime.clone(), design, 12).unwrap();
-    // 1000 replicates: several blocks, so threads really split the work.
-    let mc = MonteCarlo::new(1000, seed, Some(threads)).unwrap();
-    mc.run(&chain).unwrap().iter().map(|s| (s.mean.to_bits(), s.std_error.to_bits(), s.ci_low.to_bits())).collect()
+    LinearModel::new(setup, regime.clone(), design, 12).unwrap()
 }
 
 #[test]
-fn same_seed_same_bits_for_any_thread_count() {
+fn linear_same_seed_same_bits_for_any_thread_count() {
     let cases = [
         (Regime::Replace, Design::Reused),
         (Regime::Replace, Design::Fresh),
@@ -29,26 +38,75 @@ fn same_seed_same_bits_for_any_thread_count() {
         (Regime::AccumulateSubsample, Design::Fresh),
     ];
     for (regime, design) in &cases {
-        let one = run(1, 42, regime, *design);
+        // 1000 replicates: several blocks, so threads really split the work.
+        let one = bits(linear(regime, *design), 1000, 42, 1);
         for threads in [2, 3, 8] {
-            assert_eq!(one, run(threads, 42, regime, *design), "{regime} {design} with {threads} threads");
+            assert_eq!(one, bits(linear(regime, *design), 1000, 42, threads), "{regime} {design} with {threads} threads");
         }
     }
 }
 
 #[test]
 fn different_seeds_differ() {
-    assert_ne!(run(2, 1, &Regime::Replace, Design::Reused), run(2, 2, &Regime::Replace, Design::Reused));
+    let model = || linear(&Regime::Replace, Design::Reused);
+    assert_ne!(bits(model(), 100, 1, 2), bits(model(), 100, 2, 2));
+}
+
+#[test]
+fn gaussian_same_seed_same_bits_for_any_thread_count() {
+    for regime in ["replace", "accumulate", "accumulate-subsample", "mix:0.5", "fresh-real:0.5"] {
+        for estimator in [Estimator::Unbiased, Estimator::Mle, Estimator::KnownVariance] {
+            let regime: GaussianRegime = regime.parse().unwrap();
+            let setup = || GaussianSetup::new(2, 6, 1.5, Spectrum::PowerLaw(1.0), estimator, regime, 8).unwrap();
+            assert_eq!(bits(setup(), 300, 9, 1), bits(setup(), 300, 9, 3), "{regime} {estimator}");
+        }
+    }
+}
+
+#[test]
+fn categorical_same_seed_same_bits_for_any_thread_count() {
+    let p = [0.4, 0.3, 0.2, 0.1];
+    for regime in [CategoricalRegime::Replace, CategoricalRegime::Accumulate] {
+        let model = || CategoricalModel::new(CategoricalSetup::new(&p, 7, regime, 9).unwrap());
+        assert_eq!(bits(model(), 300, 11, 1), bits(model(), 300, 11, 3), "{regime}");
+    }
+    let absorbed = || AbsorptionModel::new(&p, 7).unwrap();
+    assert_eq!(bits(absorbed(), 300, 11, 1), bits(absorbed(), 300, 11, 3));
+}
+
+#[test]
+fn a_failing_run_reports_the_same_failure_for_any_thread_count() {
+    // Accumulate-subsample on a reused design with T = 5 rows in d = 3: some
+    // replicate draws a subset with fewer than d distinct rows, an error.
+    let setup = LinearSetup::new(3, 5, 1.0, Spectrum::Identity).unwrap();
+    let model = LinearModel::new(setup, Regime::AccumulateSubsample, Design::Reused, 12).unwrap();
+    let failure = |threads| Run::new(&model, &MonteCarlo::new(2000, 5, Some(threads)).unwrap()).err().map(|e| e.to_string());
+    let one = failure(1);
+    assert!(one.as_deref().is_some_and(|e| e.contains("distinct rows")), "{one:?}");
+    for threads in [2, 4] {
+        assert_eq!(one, failure(threads), "{threads} threads");
+    }
 }
 
 #[test]
 fn cli_output_identical_for_one_and_several_threads() {
     let simulate = |threads: &str| {
-        let out = Command::new(env!("CARGO_BIN_EXE_collapse"))
-            .args(["simulate", "linear", "--regime", "accumulate", "--generations", "20", "--replicates", "500"])
-            .args(["--seed", "9", "--format", "csv", "--threads", threads])
-            .output()
-            .expect("the binary runs");
+        let out = collapse(&[
+            "simulate",
+            "linear",
+            "--regime",
+            "accumulate",
+            "--generations",
+            "20",
+            "--replicates",
+            "500",
+            "--seed",
+            "9",
+            "--format",
+            "csv",
+            "--threads",
+            threads,
+        ]);
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         out.stdout
     };
@@ -56,42 +114,4 @@ fn cli_output_identical_for_one_and_several_threads() {
     assert!(!one.is_empty());
     assert_eq!(one, simulate("2"));
     assert_eq!(one, simulate("4"));
-}
-
-#[test]
-fn gaussian_same_seed_same_bits_for_any_thread_count() {
-    use model_collapse::gaussian::sim::GaussianChain;
-    use model_collapse::gaussian::{Estimator, GaussianSetup};
-    let run = |threads: usize, regime: &str, estimator: Estimator| -> Vec<u64> {
-        let setup = GaussianSetup::new(2, 6, 1.5, Spectrum::PowerLaw(1.0), estimator, regime.parse().unwrap(), 8).unwrap();
-        let mc = MonteCarlo::new(300, 9, Some(threads)).unwrap();
-        let (summaries, values) = mc.run_keeping(&GaussianChain::new(&setup)).unwrap();
-        summaries.iter().map(|s| s.mean.to_bits()).chain(values.iter().map(|v| v.to_bits())).collect()
-    };
-    for regime in ["replace", "accumulate", "accumulate-subsample", "mix:0.5", "fresh-real:0.5"] {
-        for estimator in [Estimator::Unbiased, Estimator::Mle, Estimator::KnownVariance] {
-            let one = run(1, regime, estimator);
-            assert_eq!(one, run(3, regime, estimator), "{regime} {estimator}");
-        }
-    }
-}
-
-#[test]
-fn categorical_same_seed_same_bits_for_any_thread_count() {
-    use model_collapse::categorical::CategoricalSetup;
-    use model_collapse::categorical::sim::{CategoricalChain, FixationChain};
-    use model_collapse::mc::Chain;
-    fn bits<C: Chain>(chain: &C, threads: usize) -> Vec<u64> {
-        let mc = MonteCarlo::new(300, 11, Some(threads)).unwrap();
-        let (summaries, values) = mc.run_keeping(chain).unwrap();
-        summaries.iter().map(|s| s.mean.to_bits()).chain(values.iter().map(|v| v.to_bits())).collect()
-    }
-    let p = [0.4, 0.3, 0.2, 0.1];
-    for regime in [Regime::Replace, Regime::Accumulate] {
-        let setup = CategoricalSetup::new(&p, 7, regime.clone(), 9).unwrap();
-        let chain = CategoricalChain::new(&setup);
-        assert_eq!(bits(&chain, 1), bits(&chain, 3), "{regime}");
-    }
-    let fixation = FixationChain::new(&CategoricalSetup::new(&p, 7, Regime::Replace, 1).unwrap()).unwrap();
-    assert_eq!(bits(&fixation, 1), bits(&fixation, 3));
 }

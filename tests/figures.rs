@@ -2,7 +2,8 @@
 //! figure's title, panel titles and axis labels, and a PNG of the expected
 //! size that is not blank; the numbers behind it come out as CSV.
 
-use model_collapse::figure::{Figure, Style, figures, find};
+use model_collapse::catalog::{figures, find};
+use model_collapse::figure::{Figure, Style};
 use model_collapse::mc::MonteCarlo;
 use model_collapse::plot::{PNG_SCALE, canvas_size, svg, title_fits, write_png, write_svg};
 use std::path::PathBuf;
@@ -22,7 +23,7 @@ fn escaped(text: &str) -> String {
 }
 
 fn build(id: &str) -> Figure {
-    let spec = find(id).unwrap();
+    let spec = find(id).unwrap().figure;
     (spec.build)(&MonteCarlo::new(REPLICATES, 5, None).unwrap()).unwrap_or_else(|e| panic!("{id}: {e}"))
 }
 
@@ -65,22 +66,23 @@ fn check_png(figure: &Figure, path: &std::path::Path) {
 #[test]
 fn every_figure_renders_to_svg_and_png() {
     let dir = temp_dir("figures");
-    for spec in figures() {
-        let figure = build(spec.id);
-        assert_eq!(figure.id, spec.id);
-        assert!(!figure.panels.is_empty() && figure.panels.iter().all(|p| !p.series.is_empty()), "{}: an empty panel", spec.id);
-        assert!(figure.caption.contains(&format!("collapse plot {}", spec.id)), "{}: the caption lacks its command", spec.id);
-        assert!(figure.caption.contains(&format!("{REPLICATES} replicates, seed 5")), "{}: the caption lacks its replication", spec.id);
-        assert!(figure.panels.iter().flat_map(|p| &p.series).any(|s| s.style == Style::Theory), "{}: no closed form is drawn", spec.id);
-        assert!(title_fits(&figure).unwrap(), "{}: the title `{}` is clipped even at the smallest size", spec.id, figure.title);
-        let svg_path = dir.join(format!("{}.svg", spec.id));
-        let png_path = dir.join(format!("{}.png", spec.id));
+    for (id, _) in figures() {
+        let figure = build(id.as_str());
+        assert_eq!(figure.id, id);
+        assert!(!figure.panels.is_empty() && figure.panels.iter().all(|p| !p.series.is_empty()), "{id}: an empty panel");
+        assert!(figure.caption.contains(&format!("collapse plot {id}")), "{id}: the caption lacks its command");
+        assert!(figure.caption.contains(&format!("{REPLICATES} replicates, seed 5")), "{id}: the caption lacks its replication");
+        assert!(figure.title.starts_with(id.as_str()), "{id}: the title `{}` does not name the theorem", figure.title);
+        assert!(figure.panels.iter().flat_map(|p| &p.series).any(|s| s.style == Style::Theory), "{id}: no closed form is drawn");
+        assert!(title_fits(&figure).unwrap(), "{id}: the title `{}` is clipped even at the smallest size", figure.title);
+        let svg_path = dir.join(format!("{id}.svg"));
+        let png_path = dir.join(format!("{id}.png"));
         write_svg(&figure, &svg_path).unwrap();
         write_png(&figure, &png_path).unwrap();
         check_svg(&figure, &std::fs::read_to_string(&svg_path).unwrap());
         check_png(&figure, &png_path);
         let rows: usize = figure.panels.iter().flat_map(|p| &p.series).map(|s| s.points.len()).sum();
-        assert_eq!(figure.to_table().to_csv().lines().count(), rows + 1, "{}: CSV rows", spec.id);
+        assert_eq!(figure.to_table().to_csv().lines().count(), rows + 1, "{id}: CSV rows");
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }

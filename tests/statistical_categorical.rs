@@ -13,11 +13,11 @@
 //! 1e-3 split over the file's [`AGREEMENTS`] agreements (Bonferroni). The
 //! samples come from fixed seeds, never retried.
 
+use model_collapse::categorical::CategoricalRegime as Regime;
 use model_collapse::categorical::CategoricalSetup;
 use model_collapse::categorical::exact::BinomialChain;
 use model_collapse::categorical::sim::{CategoricalChain, FixationChain};
 use model_collapse::categorical::theory::Metric;
-use model_collapse::linear::Regime;
 use model_collapse::mc::{Chain, MonteCarlo};
 use model_collapse::verify::FAMILY_ALPHA;
 use statrs::distribution::{ChiSquared, ContinuousCDF};
@@ -94,7 +94,7 @@ fn histogram(values: &[f64], width: usize, index: usize, scale: f64, cells: usiz
 }
 
 fn setup(regime: Regime) -> CategoricalSetup {
-    let s = CategoricalSetup::new(&P0, M, regime.clone(), N).unwrap().with_tail(TAIL).unwrap();
+    let s = CategoricalSetup::new(&P0, M, regime, N).unwrap().with_tail(TAIL).unwrap();
     if regime == Regime::Accumulate { s.with_real_samples(S0).unwrap() } else { s }
 }
 

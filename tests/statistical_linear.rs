@@ -3,31 +3,20 @@
 //! rule: |z| <= the Bonferroni critical value at family-wise false alarm
 //! 1e-3), and negative controls that show the same rule has power.
 //!
-//! The seeds here differ from `collapse verify`'s default, so CI runs two
-//! independent replicates of the whole suite.
+//! The seeds here differ from `collapse verify`'s default. The whole suite at
+//! another seed is the heavy tier, `tests/statistical_suite.rs`.
 
-use model_collapse::linear::sim::{GivenDesign, LinearChain};
+mod common;
+
+use common::z_critical;
+use model_collapse::linear::design::{GivenDesign, draw};
 use model_collapse::linear::theory::LinearTheory;
-use model_collapse::linear::{Design, LinearSetup, Regime, Spectrum};
+use model_collapse::linear::{Design, LinearModel, LinearSetup, Regime, Spectrum};
 use model_collapse::mc::{Chain, MonteCarlo, Stream};
-use model_collapse::stats::{Moments, bonferroni_z};
-use model_collapse::verify::{self, Expect, FAMILY_ALPHA};
+use model_collapse::model::Model;
+use model_collapse::stats::Moments;
 
 const SEED: u64 = 0x5EED_0002;
-
-#[test]
-fn every_registered_linear_check_holds_and_every_control_is_rejected() {
-    let report = verify::run(&[], SEED, 10_000, None).expect("valid checks");
-    assert!(report.assertions >= 25, "too few assertions: {}", report.assertions);
-    assert!(report.checks.iter().any(|o| o.expect == Expect::Reject), "no negative control ran");
-    for o in &report.checks {
-        assert!(
-            o.passed,
-            "{} at {} n={}: theory {} estimate {} +- {} (z = {:?}, critical {}, expect {:?})",
-            o.id, o.settings, o.generation, o.theory, o.estimate, o.std_error, o.z, report.z_critical, o.expect
-        );
-    }
-}
 
 /// A check of this file's own: `E[test error]` at every generation of a
 /// fresh-design replace chain with a power-law spectrum, and the control that
@@ -36,10 +25,10 @@ fn every_registered_linear_check_holds_and_every_control_is_rejected() {
 fn fresh_replace_every_generation_and_its_control() {
     let setup = LinearSetup::new(4, 16, 0.7, Spectrum::PowerLaw(0.5)).unwrap();
     let theory = LinearTheory::new(&setup).unwrap();
-    let chain = LinearChain::new(&setup, Regime::Replace, Design::Fresh, 8).unwrap();
+    let chain = LinearModel::new(setup, Regime::Replace, Design::Fresh, 8).unwrap().chain();
     let summaries = MonteCarlo::new(20_000, SEED, None).unwrap().run(&chain).unwrap();
     // 8 agreements and 1 control judged together.
-    let z_crit = bonferroni_z(FAMILY_ALPHA, 9);
+    let z_crit = z_critical(9);
     for (n, s) in (1..).zip(&summaries) {
         let z = s.z(theory.replace(n)).unwrap();
         assert!(z.abs() <= z_crit, "n = {n}: estimate {} theory {} z = {z}", s.mean, theory.replace(n));
@@ -62,7 +51,7 @@ impl Chain for TraceOfInverse {
     fn run(&self, rng: &mut Stream, out: &mut [f64]) -> model_collapse::Result<()> {
         let eig = self.setup.spectrum().eigenvalues(self.setup.dim());
         let sqrt: Vec<f64> = eig.iter().map(|l| l.sqrt()).collect();
-        let x = model_collapse::linear::sim::draw_design(rng, self.setup.samples(), &sqrt);
+        let x = draw(rng, self.setup.samples(), &sqrt);
         out[0] = GivenDesign::from_matrix(x)?.trace_sigma_gram_inverse(&eig)?;
         Ok(())
     }
@@ -71,7 +60,7 @@ impl Chain for TraceOfInverse {
 #[test]
 fn inverse_wishart_mean_of_the_trace() {
     let cases = [(3usize, 10usize, 0.0f64), (6, 14, 1.0), (10, 40, 2.0)];
-    let z_crit = bonferroni_z(FAMILY_ALPHA, cases.len());
+    let z_crit = z_critical(cases.len());
     for (d, t, alpha) in cases {
         let setup = LinearSetup::new(d, t, 1.0, Spectrum::PowerLaw(alpha)).unwrap();
         let m: Vec<Moments> = MonteCarlo::new(40_000, SEED ^ d as u64, None).unwrap().moments(&TraceOfInverse { setup }).unwrap();

@@ -41,8 +41,8 @@
 pub mod exact;
 pub mod model;
 pub mod sim;
-pub mod theory;
 mod theorems;
+pub mod theory;
 
 pub use model::{AbsorptionModel, CategoricalModel};
 pub use theorems::THEOREMS;
@@ -84,20 +84,7 @@ impl From<CategoricalRegime> for Regime {
     }
 }
 
-impl FromStr for CategoricalRegime {
-    type Err = Error;
-
-    /// `replace` or `accumulate`; any other schedule is refused with the rule.
-    fn from_str(text: &str) -> Result<Self> {
-        text.parse::<Regime>()?.try_into()
-    }
-}
-
-impl fmt::Display for CategoricalRegime {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        Regime::from(*self).fmt(f)
-    }
-}
+crate::family_schedule!(CategoricalRegime);
 
 /// The default fraction of `p_0` that makes the initial tail.
 pub const DEFAULT_TAIL: f64 = 0.1;

@@ -11,8 +11,8 @@
 use super::theory::Metric;
 use super::{CategoricalRegime, CategoricalSetup};
 use crate::error::{Error, Result};
-use crate::names::Named;
 use crate::mc::{Chain, Stream};
+use crate::names::Named;
 use rand::RngExt;
 use rand_distr::Binomial;
 
@@ -242,7 +242,8 @@ mod tests {
 
     #[test]
     fn counts_always_sum_to_the_sample_size() {
-        let setup = CategoricalSetup::new(&[0.4, 0.3, 0.2, 0.1], 7, CategoricalRegime::Accumulate, 6).unwrap().with_real_samples(5).unwrap();
+        let setup =
+            CategoricalSetup::new(&[0.4, 0.3, 0.2, 0.1], 7, CategoricalRegime::Accumulate, 6).unwrap().with_real_samples(5).unwrap();
         let chain = CategoricalChain::new(&setup);
         let mut rng = crate::mc::replicate_rng(3, 0);
         let mut model = Counts::from_truth(&mut rng, 5, &chain.conditional).unwrap();

@@ -39,8 +39,8 @@
 
 pub mod model;
 pub mod sim;
-pub mod theory;
 mod theorems;
+pub mod theory;
 
 pub use theorems::THEOREMS;
 
@@ -48,8 +48,6 @@ use crate::error::{Error, Result, require_finite};
 use crate::schedule::Regime;
 use crate::spectrum::Spectrum;
 use serde::Serialize;
-use std::fmt;
-use std::str::FromStr;
 
 /// The data schedules the Gaussian family runs.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -104,20 +102,7 @@ impl From<GaussianRegime> for String {
     }
 }
 
-impl FromStr for GaussianRegime {
-    type Err = Error;
-
-    /// A schedule name ([`Regime`]) that the family runs; any other is refused with the rule.
-    fn from_str(text: &str) -> Result<Self> {
-        text.parse::<Regime>()?.try_into()
-    }
-}
-
-impl fmt::Display for GaussianRegime {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        Regime::from(*self).fmt(f)
-    }
-}
+crate::family_schedule!(GaussianRegime);
 
 /// How a generation estimates the covariance from its `N` points.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]

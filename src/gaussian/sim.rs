@@ -152,7 +152,7 @@ impl Fit {
 
     /// The fit of `data`: its mean and, with a fitted covariance, `scatter / k`;
     /// with a known covariance, `truth`'s.
-    fn fit(data: &Scatter, estimator: Estimator, truth: &Fit) -> Result<Fit> {
+    fn of(data: &Scatter, estimator: Estimator, truth: &Fit) -> Result<Fit> {
         match estimator.divisor(data.count) {
             None => Ok(Fit { mean: data.mean.clone(), ..truth.clone() }),
             Some(k) => Ok(Fit::new(data.mean.clone(), data.covariance_factor(k)?, 0.0)),
@@ -292,7 +292,7 @@ impl GaussianChain {
                 pool.merge(&Scatter::of(batch, d));
                 &pool
             };
-            model = Fit::fit(data, self.setup.estimator(), truth)?;
+            model = Fit::of(data, self.setup.estimator(), truth)?;
             self.record(&model, g, out);
         }
         Ok(())
@@ -304,7 +304,7 @@ impl GaussianChain {
         let (s, d, truth) = (&self.setup, self.setup.dim(), &self.truth.model);
         let mut buffer = Vec::new();
         let mut real = Scatter::of(self.draw(rng, truth, s.real_samples(), &mut buffer), d);
-        let mut model = Fit::fit(&real, s.estimator(), truth)?;
+        let mut model = Fit::of(&real, s.estimator(), truth)?;
         self.record(&model, 1, out);
         for g in 2..=s.generations() {
             if fresh {
@@ -314,7 +314,7 @@ impl GaussianChain {
             if s.synthetic_samples() > 0 {
                 data.merge(&Scatter::of(self.draw(rng, &model, s.synthetic_samples(), &mut buffer), d));
             }
-            model = Fit::fit(&data, s.estimator(), truth)?;
+            model = Fit::of(&data, s.estimator(), truth)?;
             self.record(&model, g, out);
         }
         Ok(())
@@ -378,7 +378,7 @@ mod tests {
         fill_standard_normal(&mut rng, &mut z);
         let via_z = model.refit_standardised(&Scatter::of(&z, 2), Some(8.0)).unwrap();
         model.transform(&mut z);
-        let direct = Fit::fit(&Scatter::of(&z, 2), Estimator::Unbiased, &model).unwrap();
+        let direct = Fit::of(&Scatter::of(&z, 2), Estimator::Unbiased, &model).unwrap();
         assert!((via_z.log_det() - direct.log_det()).abs() < 1e-12);
         assert!((via_z.trace() - direct.trace()).abs() < 1e-12);
         for (a, b) in via_z.mean.iter().zip(&direct.mean) {

@@ -14,7 +14,7 @@
 
 use super::{Estimator, GaussianRegime, GaussianSetup};
 use crate::location::subsample_location_factors;
-use crate::model::{Curve, Exactness, TheoremId};
+use crate::model::{Curve, TheoremId};
 use crate::special::{LogChiSquareSum, trigamma};
 use serde::Serialize;
 use statrs::function::gamma::{digamma, ln_gamma};
@@ -175,15 +175,13 @@ impl GaussianTheory {
         let values = match (s.regime(), metric) {
             (GaussianRegime::Replace, Metric::MeanError) | (GaussianRegime::Accumulate, Metric::MeanError) => self.mean_error()?,
             (GaussianRegime::Replace, Metric::VarianceRatio) => ns.map(|n| self.contraction().powi(n as i32)).collect(),
-            (GaussianRegime::Accumulate, Metric::VarianceRatio) => {
-                accumulate_variance_factors(s.samples(), s.estimator(), s.generations())
-            }
+            (GaussianRegime::Accumulate, Metric::VarianceRatio) => accumulate_variance_factors(s.samples(), s.estimator(), s.generations()),
             (GaussianRegime::Replace, Metric::SdRatio) if s.dim() == 1 => ns.map(|n| self.sd_contraction().powi(n as i32)).collect(),
             (GaussianRegime::Replace, Metric::LogVarianceRatio) => ns.map(|n| n as f64 * self.drift()).collect(),
             (GaussianRegime::Replace, Metric::Wasserstein) if s.dim() == 1 => self.replace_wasserstein(),
             (GaussianRegime::Replace, Metric::Collapsed) => {
                 let values = ns.map(|n| self.collapse_probability(n)).collect();
-                return Some(Curve { theorem: self.theorem(metric), exactness: Exactness::Numerical, values });
+                return Some(Curve::numerical(self.theorem(metric), values));
             }
             _ => return None,
         };

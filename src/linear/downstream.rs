@@ -133,7 +133,10 @@ impl DownstreamTheory {
             return Err(Error::invalid(
                 "ridge",
                 down.ridge(),
-                format!("with a ridge penalty the closed form is for one given downstream design ({})", param_value("fixed_design", "SEED")),
+                format!(
+                    "with a ridge penalty the closed form is for one given downstream design ({})",
+                    param_value("fixed_design", "SEED")
+                ),
             ));
         }
         let (d, t) = (down.dim(), down.samples());

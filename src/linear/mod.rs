@@ -30,8 +30,8 @@ pub mod model;
 pub mod overparam;
 pub mod ridge;
 pub mod sim;
-pub mod theory;
 mod theorems;
+pub mod theory;
 
 pub use crate::schedule::Regime;
 pub use crate::spectrum::Spectrum;

@@ -119,9 +119,10 @@ impl LinearModel {
             return LinearTheory::new(&self.setup)?.curve(&self.regime, self.design, self.generations);
         };
         if self.setup.ridge() > 0.0 {
-            let plan = self.regime.plan(self.generations).ok_or_else(|| {
-                Error::invalid("regime", &self.regime, "ridge has a closed form only for schedules with fixed weights")
-            })?;
+            let plan = self
+                .regime
+                .plan(self.generations)
+                .ok_or_else(|| Error::invalid("regime", &self.regime, "ridge has a closed form only for schedules with fixed weights"))?;
             return Ok(RidgeTheory::new(given.design.gram(), &self.setup).curve(&plan));
         }
         if self.regime == Regime::AccumulateSubsample

@@ -16,8 +16,8 @@ use super::design::{draw, true_weights};
 use super::theory::ids;
 use crate::error::{Error, Result, require_at_least};
 use crate::linalg::Factor;
-use crate::model::Curve;
 use crate::mc::{Chain, Stream};
+use crate::model::Curve;
 use nalgebra::DVector;
 
 /// A validated over-parameterised chain: `1 <= T0 < d`.

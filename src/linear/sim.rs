@@ -206,4 +206,3 @@ impl Chain for LinearChain {
         }
     }
 }
-

@@ -27,7 +27,7 @@
 use super::{Design, LinearSetup};
 use crate::error::{Error, Result, param, param_value};
 use crate::location::{SUBSAMPLE_LIMIT, subsample_factors};
-use crate::model::{Curve, Exactness, TheoremId};
+use crate::model::{Curve, TheoremId};
 use crate::schedule::{Plan, Regime};
 use crate::special::{harmonic2, running_sum};
 use serde::Serialize;
@@ -235,8 +235,7 @@ impl LinearTheory {
 /// `trace * factors`, asymptotic for accumulate-subsample.
 fn scaled(theorem: TheoremId, regime: &Regime, trace: f64, factors: Vec<f64>) -> Curve {
     let values = factors.into_iter().map(|f| trace * f).collect();
-    let exactness = if *regime == Regime::AccumulateSubsample { Exactness::Asymptotic } else { Exactness::Exact };
-    Curve { theorem, exactness, values }
+    if *regime == Regime::AccumulateSubsample { Curve::asymptotic(theorem, values) } else { Curve::exact(theorem, values) }
 }
 
 fn require_least_squares(setup: &LinearSetup) -> Result<()> {
@@ -479,4 +478,3 @@ pub fn contracted_schedule(plan: &Plan, a: f64, noise: impl Fn(u64) -> f64) -> C
     }
     out
 }
-

@@ -1,6 +1,10 @@
 //! `collapse`: the command line of model-collapse. It only parses and prints;
 //! the library does the work.
 
+// The doc comments of the argument types are the text of `--help`, written for
+// a terminal (`<DIR>/<id>.svg`, `[[1], [1, 1]]`), not for rustdoc.
+#![allow(rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
+
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
 use model_collapse::catalog;
@@ -287,9 +291,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Theory { family: TheoryFamily::Categorical { categorical, out } } => categorical::theory(&categorical, &out),
         Command::Theory { family: TheoryFamily::Absorption { absorption, out } } => categorical::absorption(&absorption, &out),
         Command::Simulate { family: SimulateFamily::Linear { linear, mc, out } } => linear::simulate(&linear, &mc, &out),
-        Command::Simulate { family: SimulateFamily::Overparam { overparam, mc, out } } => {
-            linear::simulate_overparam(&overparam, &mc, &out)
-        }
+        Command::Simulate { family: SimulateFamily::Overparam { overparam, mc, out } } => linear::simulate_overparam(&overparam, &mc, &out),
         Command::Simulate { family: SimulateFamily::Downstream { downstream, mc, out } } => {
             linear::simulate_downstream(&downstream, &mc, &out)
         }

@@ -46,9 +46,9 @@ pub(crate) fn plot(args: &PlotArgs) -> Result<ExitCode> {
             vec![(entry.theorem.id, entry.figure)]
         }
     };
-    std::fs::create_dir_all(&args.dir).map_err(|e| Error::io("create the directory", args.dir.display(), e))?;
+    std::fs::create_dir_all(&args.dir).map_err(|e| Error::io("create the directory", args.dir.display(), e).for_parameter("dir"))?;
     if let (Some(data), true) = (&args.data, specs.len() > 1) {
-        std::fs::create_dir_all(data).map_err(|e| Error::io("create the directory", data.display(), e))?;
+        std::fs::create_dir_all(data).map_err(|e| Error::io("create the directory", data.display(), e).for_parameter("data"))?;
     }
     let progress = progress_bar(specs.len() as u64);
     let mut drawn = Vec::new();
@@ -59,7 +59,7 @@ pub(crate) fn plot(args: &PlotArgs) -> Result<ExitCode> {
     }
     progress.finish_and_clear();
     if specs.len() > 1 {
-        write_atomically(&args.dir.join("README.md"), &gallery(&drawn))?;
+        write_atomically(&args.dir.join("README.md"), &gallery(&drawn)).map_err(|e| e.for_parameter("dir"))?;
         println!("{}", args.dir.join("README.md").display());
     }
     Ok(ExitCode::SUCCESS)
@@ -70,12 +70,12 @@ fn draw(id: TheoremId, spec: &FigureSpec, args: &PlotArgs) -> Result<Figure> {
     let mc = MonteCarlo::new(args.replicates.unwrap_or(spec.replicates), args.seed, args.threads)?;
     let figure = (spec.build)(&mc)?;
     let path = |ext: &str| args.dir.join(format!("{id}.{ext}"));
-    write_svg(&figure, &path("svg"))?;
-    write_png(&figure, &path("png"))?;
+    write_svg(&figure, &path("svg")).map_err(|e| e.for_parameter("dir"))?;
+    write_png(&figure, &path("png")).map_err(|e| e.for_parameter("dir"))?;
     println!("{}\n{}", path("svg").display(), path("png").display());
     if let Some(data) = &args.data {
         let file = if args.id == "all" { data.join(format!("{id}.csv")) } else { data.clone() };
-        write_atomically(&file, &figure.to_table().to_csv())?;
+        write_atomically(&file, &figure.to_table().to_csv()).map_err(|e| e.for_parameter("data"))?;
         println!("{}", file.display());
     }
     Ok(figure)

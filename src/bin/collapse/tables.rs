@@ -19,7 +19,7 @@ pub(crate) fn default_format(format: Option<Format>) -> Format {
 /// Writes `text` to the file (atomically) or to stdout.
 pub(crate) fn emit(text: &str, output: &Option<PathBuf>) -> Result<()> {
     match output {
-        Some(path) => write_atomically(path, text),
+        Some(path) => write_atomically(path, text).map_err(|e| e.for_parameter("output")),
         None => {
             print!("{text}");
             Ok(())
