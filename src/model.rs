@@ -150,11 +150,6 @@ impl ClosedForm {
         }
     }
 
-    /// The values, if there is a curve.
-    pub fn values(&self) -> Option<&[f64]> {
-        self.curve().map(|c| c.values.as_slice())
-    }
-
     /// The values of an exact or numerical curve: what a check may compare with.
     pub fn checkable(self) -> Result<Vec<f64>> {
         let curve = self.into_curve()?;

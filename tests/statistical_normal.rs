@@ -6,9 +6,12 @@
 //! family-wise false-alarm probability of 1e-3 over all assertions of this
 //! file, Bonferroni-corrected; samples come from fixed seeds.
 
+mod common;
+
+use common::z_critical;
 use model_collapse::mc::{Stream, replicate_rng};
 use model_collapse::normal::{ZIG_NORM_R, fill_standard_normal};
-use model_collapse::stats::bonferroni_z;
+use model_collapse::verify::FAMILY_ALPHA;
 use rand::RngExt;
 use rand_distr::StandardNormal;
 use statrs::distribution::{ChiSquared, ContinuousCDF, Normal};
@@ -17,7 +20,6 @@ const N: usize = 2_000_000;
 /// Assertions in this file: 5 moment/tail tests x 2 samplers + 2 chi-square
 /// tests + 2 controls.
 const ASSERTIONS: usize = 14;
-const FAMILY_ALPHA: f64 = 1e-3;
 
 fn ours(seed: u64) -> Vec<f64> {
     let mut out = vec![0.0; N];
@@ -71,7 +73,7 @@ fn chi_square_critical(bins: usize) -> f64 {
 
 #[test]
 fn moments_and_tail_mass_match_the_standard_normal() {
-    let z_crit = bonferroni_z(FAMILY_ALPHA, ASSERTIONS);
+    let z_crit = z_critical(ASSERTIONS);
     for (name, sample) in [("bulk ziggurat", ours(11)), ("rand_distr", reference(12))] {
         for (what, z) in z_scores(&sample) {
             assert!(z.abs() <= z_crit, "{name}: {what} z = {z} (critical {z_crit})");
@@ -98,7 +100,7 @@ fn negative_controls_are_rejected() {
     let widened: Vec<f64> = ours(31).iter().map(|v| v * 1.01).collect();
     let stat = chi_square(&widened, bins);
     assert!(stat > critical, "sd 1.01 not rejected: chi-square {stat} <= {critical}");
-    let z_crit = bonferroni_z(FAMILY_ALPHA, ASSERTIONS);
+    let z_crit = z_critical(ASSERTIONS);
     let (_, z_tail) = z_scores(&widened)[4];
     assert!(z_tail.abs() > z_crit, "sd 1.01 not rejected by the tail mass: z = {z_tail}");
 }
