@@ -8,6 +8,7 @@
 //! `src/<family>/` whose `theorems/mod.rs` lists its theorem files with
 //! [`crate::theorems!`], plus its name in that list.
 
+use crate::budget::Limits;
 use crate::error::{Error, Result};
 use crate::figure::FigureSpec;
 use crate::model::TheoremId;
@@ -60,9 +61,11 @@ pub fn checks(ids: &[String]) -> Result<Vec<Check>> {
 }
 
 /// `collapse verify`: the checks of the given ids (all when empty) at `replicates`
-/// replicates each, judged together.
-pub fn verify(ids: &[String], seed: u64, replicates: u64, threads: Option<usize>) -> Result<Report> {
-    verify::run(&checks(ids)?, seed, replicates, threads)
+/// replicates each, judged together, within `limits`.
+pub fn verify(ids: &[String], seed: u64, replicates: u64, threads: Option<usize>, limits: &Limits) -> Result<Report> {
+    let checks = checks(ids)?;
+    verify::check_budget(&checks, replicates, threads, limits)?;
+    verify::run(&checks, seed, replicates, threads)
 }
 
 /// Every figure, with its theorem id, family by family.

@@ -125,9 +125,11 @@ fn spell(text: &str, spelling: Spelling) -> String {
 }
 
 impl Error {
-    /// Shorthand for [`Error::InvalidParameter`].
+    /// Shorthand for [`Error::InvalidParameter`]. A number too long to read
+    /// as written by `Display` (`1e200` has 201 digits) is shown in scientific
+    /// notation.
     pub fn invalid(parameter: &'static str, value: impl ToString, rule: impl Into<String>) -> Self {
-        Error::InvalidParameter { parameter, value: value.to_string(), rule: rule.into() }
+        Error::InvalidParameter { parameter, value: readable(value.to_string()), rule: rule.into() }
     }
 
     /// An I/O failure on `path`.
@@ -155,6 +157,19 @@ impl Error {
             Error::Io { parameter: None, action, path, cause } => format!("cannot {action} {path}: {cause}"),
             other => spell(&other.to_string(), spelling),
         }
+    }
+}
+
+/// `x` as people write it: plain, or in scientific notation when plain would
+/// take more than 20 characters.
+pub fn number(x: f64) -> String {
+    readable(x.to_string())
+}
+
+fn readable(text: String) -> String {
+    match text.parse::<f64>() {
+        Ok(x) if text.len() > 20 && x.is_finite() => format!("{x:e}"),
+        _ => text,
     }
 }
 

@@ -77,7 +77,7 @@ impl Series {
         let points = xs
             .into_iter()
             .zip(summaries)
-            .map(|(x, s)| Point { x, y: s.mean, band: Some((s.mean - 2.0 * s.std_error, s.mean + 2.0 * s.std_error)) })
+            .map(|(x, s)| Point { x, y: s.mean, band: s.has_spread().then_some((s.mean - 2.0 * s.std_error, s.mean + 2.0 * s.std_error)) })
             .collect();
         Series { label: label.into(), style: Style::Simulation, key, points }
     }

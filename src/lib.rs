@@ -30,6 +30,7 @@
 //! - [`linalg`]: the benchmarked kernels, one storage convention, one Cholesky.
 //! - [`spectrum`]: diagonal covariances; [`special`]: trigamma, harmonic sums and
 //!   the law of a sum of log-chi-square variables.
+//! - [`budget`]: the memory and time a command asks for, checked before the work.
 //! - [`mc`]: the Monte Carlo engine (streams, threads, deterministic reduction);
 //!   [`normal`]: bulk normal variates; [`stats`]: summaries and critical values.
 //! - [`verify`]: checks as data and the Bonferroni rule of `collapse verify`;
@@ -44,6 +45,7 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+pub mod budget;
 pub mod catalog;
 pub mod error;
 pub mod figure;

@@ -13,7 +13,7 @@
 //! - standard errors are taken across replicates, never across the
 //!   generations of one chain.
 
-use crate::error::{Error, Result, require_at_least};
+use crate::error::{Error, Result};
 use crate::stats::{Moments, Summary};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -27,6 +27,15 @@ pub const BLOCK: u64 = 32;
 
 /// Confidence level of the intervals the engine reports.
 pub const CONFIDENCE: f64 = 0.95;
+
+/// Blocks per thread in one wave of the reduction: enough to balance the load,
+/// few enough that a wave's results take little memory.
+pub const WAVE_PER_THREAD: u64 = 4;
+
+/// The most replicates a run accepts (the budget usually refuses far fewer).
+pub const MAX_REPLICATES: u64 = 1_000_000_000_000_000;
+
+pub use crate::budget::MAX_THREADS;
 
 /// Stream number reserved for quantities shared by all replicates of a run
 /// (for example one fixed design): never a replicate's stream.
@@ -58,13 +67,24 @@ pub struct MonteCarlo {
 }
 
 impl MonteCarlo {
-    /// `replicates >= 1`; `threads`, when given, `>= 1` (default: all cores).
+    /// `1 <= replicates <=` [`MAX_REPLICATES`]; `threads`, when given,
+    /// `1 <= threads <=` [`MAX_THREADS`] (default: all cores; the budget of a
+    /// command also keeps it within this machine's cores, see [`crate::budget`]).
     pub fn new(replicates: u64, seed: u64, threads: Option<usize>) -> Result<Self> {
-        require_at_least("replicates", replicates, 1)?;
-        if let Some(k) = threads {
-            require_at_least("threads", k as u64, 1)?;
+        if !(1..=MAX_REPLICATES).contains(&replicates) {
+            return Err(Error::invalid("replicates", replicates, format!("must be between 1 and {MAX_REPLICATES:e}")));
+        }
+        if let Some(k) = threads
+            && !(1..=MAX_THREADS).contains(&k)
+        {
+            return Err(Error::invalid("threads", k, format!("must be between 1 and {MAX_THREADS}")));
         }
         Ok(MonteCarlo { replicates, seed, threads })
+    }
+
+    /// The threads asked for (`None`: all cores).
+    pub fn threads(&self) -> Option<usize> {
+        self.threads
     }
 
     /// Number of independent replicates.
@@ -95,30 +115,38 @@ impl MonteCarlo {
         Ok((moments.iter().map(|m| m.summary(CONFIDENCE)).collect(), values))
     }
 
-    /// Every block in parallel, merged in block order: the accumulators and,
-    /// when `keep`, the observations in replicate order.
+    /// Every block, in waves of a few blocks per thread run in parallel, merged
+    /// in block order: the accumulators and, when `keep`, the observations in
+    /// replicate order. Memory beyond the kept observations does not grow with
+    /// the number of replicates: a wave's results are merged before the next
+    /// wave starts.
     fn blocks<C: Chain>(&self, chain: &C, keep: bool) -> Result<(Vec<Moments>, Vec<f64>)> {
         let blocks = self.replicates.div_ceil(BLOCK);
-        let work = || (0..blocks).into_par_iter().map(|b| self.block(chain, b, keep)).collect::<Vec<_>>();
-        let per_block = match self.threads {
+        let work = || {
+            let wave = WAVE_PER_THREAD * rayon::current_num_threads() as u64;
+            let mut total = vec![Moments::default(); chain.width()];
+            let mut values = Vec::new();
+            for start in (0..blocks).step_by(wave as usize) {
+                let results: Vec<_> = (start..(start + wave).min(blocks)).into_par_iter().map(|b| self.block(chain, b, keep)).collect();
+                // The first failure in block order, whatever the thread that met it first.
+                for result in results {
+                    let (block, kept) = result?;
+                    for (t, b) in total.iter_mut().zip(&block) {
+                        t.merge(b);
+                    }
+                    values.extend_from_slice(&kept);
+                }
+            }
+            Ok((total, values))
+        };
+        match self.threads {
             None => work(),
             Some(k) => rayon::ThreadPoolBuilder::new()
                 .num_threads(k)
                 .build()
                 .map_err(|e| Error::System(format!("cannot start {k} threads: {e}")))?
                 .install(work),
-        };
-        // The first failure in block order, whatever the thread that met it first.
-        let per_block = per_block.into_iter().collect::<Result<Vec<_>>>()?;
-        let mut total = vec![Moments::default(); chain.width()];
-        let mut values = Vec::new();
-        for (block, kept) in &per_block {
-            for (t, b) in total.iter_mut().zip(block) {
-                t.merge(b);
-            }
-            values.extend_from_slice(kept);
         }
-        Ok((total, values))
     }
 
     fn block<C: Chain>(&self, chain: &C, block: u64, keep: bool) -> Result<(Vec<Moments>, Vec<f64>)> {

@@ -11,8 +11,9 @@
 //! A replicate's observations are laid out metric by metric, generations in
 //! order within each: observation [`Model::index`]`(metric, g)`.
 
+use crate::budget::{Cost, Culprit, Limits};
 use crate::error::{Error, Result};
-use crate::mc::{Chain, MonteCarlo};
+use crate::mc::{BLOCK, Chain, MonteCarlo, WAVE_PER_THREAD};
 use crate::stats::Summary;
 use serde::Serialize;
 use std::fmt;
@@ -133,6 +134,22 @@ pub enum ClosedForm {
     Absent(Error),
 }
 
+impl From<Curve> for ClosedForm {
+    /// A curve whose values are all finite; one that overflows or is undefined
+    /// somewhere becomes an absence that says where (a closed form is right or
+    /// absent, never a wrong number).
+    fn from(curve: Curve) -> Self {
+        match curve.values.iter().enumerate().find(|(_, v)| !v.is_finite()) {
+            None => ClosedForm::Known(curve),
+            Some((i, v)) => ClosedForm::Absent(Error::NoClosedForm(format!(
+                "{} evaluates to {v} at the {}-th generation of these parameters, outside the floating-point range",
+                curve.theorem,
+                i + 1
+            ))),
+        }
+    }
+}
+
 impl ClosedForm {
     /// The curve, if there is one.
     pub fn curve(&self) -> Option<&Curve> {
@@ -196,6 +213,17 @@ pub trait Model: Send + Sync {
     fn median_closed_form(&self, _metric: Self::Metric) -> Option<Vec<f64>> {
         None
     }
+
+    /// What one replicate needs ([`crate::budget`]): the memory it holds while
+    /// it runs (the chain's shared data included) and its work.
+    fn cost(&self) -> Cost;
+
+    /// What the closed forms of every metric (and the medians) need together.
+    fn theory_cost(&self) -> Cost;
+
+    /// The size parameters with a typical value each: the one furthest above
+    /// its typical value is named when a budget refuses.
+    fn sizes(&self) -> Vec<Culprit>;
 
     /// Where `metric` at `generation` sits in a replicate's observations.
     fn index(&self, metric: Self::Metric, generation: u64) -> usize {
@@ -305,4 +333,40 @@ impl<M: Model> Model for &M {
     fn median_closed_form(&self, metric: Self::Metric) -> Option<Vec<f64>> {
         (**self).median_closed_form(metric)
     }
+
+    fn cost(&self) -> Cost {
+        (**self).cost()
+    }
+
+    fn theory_cost(&self) -> Cost {
+        (**self).theory_cost()
+    }
+
+    fn sizes(&self) -> Vec<Culprit> {
+        (**self).sizes()
+    }
+}
+
+/// The budget of the closed forms of `model` ([`Model::theory_cost`]).
+pub fn check_theory<M: Model>(model: &M, limits: &Limits) -> Result<()> {
+    let culprit = Culprit::largest(model.sizes()).unwrap_or_else(|| Culprit::new("generations", 1.0, 1.0));
+    limits.check(model.theory_cost(), 1, &culprit)
+}
+
+/// The budget of a simulation of `model` under `mc`, keeping every value when
+/// `keep`, and of its closed forms: the replicates' work divided among the
+/// threads; the memory of the replicates in flight, of a wave of block results,
+/// of the summaries, of the kept values and of the closed forms.
+pub fn check_simulation<M: Model>(model: &M, mc: &MonteCarlo, keep: bool, limits: &Limits) -> Result<()> {
+    let threads = mc.threads().unwrap_or(limits.cores).max(1) as f64;
+    let width = (model.metrics().len() * generation_count(&model.generations())) as f64;
+    let replicates = mc.replicates() as f64;
+    let per = model.cost();
+    let wave = WAVE_PER_THREAD as f64 * threads * width * (32.0 + if keep { 8.0 * BLOCK as f64 } else { 0.0 });
+    let kept = if keep { replicates * width * 8.0 } else { 0.0 };
+    let memory = threads * per.memory + wave + 80.0 * width + kept;
+    let cost = Cost::new(memory, replicates * per.work).plus(model.theory_cost());
+    let sizes = model.sizes().into_iter().chain([Culprit::new("replicates", replicates, 1000.0)]);
+    let culprit = Culprit::largest(sizes).unwrap_or_else(|| Culprit::new("replicates", replicates, 1000.0));
+    limits.check(cost, threads as usize, &culprit)
 }

@@ -4,7 +4,8 @@
 use crate::error::{Error, Result};
 use serde::Serialize;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 /// How a command prints its rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -170,9 +171,12 @@ impl Table {
     }
 }
 
+/// A cell in JSON: `null` for no value; a number that JSON cannot write
+/// (`NaN`, `inf`, `-inf`) as that text, so that it is never mistaken for an
+/// absent value.
 fn json_cell(c: &Cell) -> serde_json::Value {
     match c {
-        Cell::Num(x) if !x.is_finite() => serde_json::Value::Null,
+        Cell::Num(x) if !x.is_finite() => serde_json::Value::String(x.to_string()),
         Cell::Missing => serde_json::Value::Null,
         other => serde_json::to_value(other).unwrap_or(serde_json::Value::Null),
     }
@@ -187,26 +191,127 @@ pub fn to_json_string<T: Serialize>(value: &T) -> String {
     serde_json::to_string_pretty(value).map(|s| s + "\n").unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}\n"))
 }
 
-/// Writes `text` to `path` all at once: into a temporary file beside it, then
-/// renamed over it, so a failure never leaves a half-written file.
+/// Writes `text` to `path` all at once ([`write_together`]).
 pub fn write_atomically(path: &Path, text: &str) -> Result<()> {
-    write_atomically_with(path, |tmp| std::fs::File::create(tmp).and_then(|mut f| f.write_all(text.as_bytes()).and_then(|_| f.sync_all())))
+    write_atomically_with(path, |tmp| std::fs::File::create(tmp).and_then(|mut f| f.write_all(text.as_bytes())))
 }
 
-/// Lets `write` fill a temporary file beside `path`, then renames it over
-/// `path`; on any failure the temporary file is removed and `path` is untouched.
+/// Lets `write` fill `path` all at once ([`write_together`] with one file).
 pub fn write_atomically_with(path: &Path, write: impl FnOnce(&Path) -> std::io::Result<()>) -> Result<()> {
-    let io = |e: std::io::Error| Error::io("write", path.display(), e);
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().ok_or_else(|| Error::io("write", path.display(), "the path does not name a file"))?;
-    let extension = path.extension().map(|e| format!(".{}", e.to_string_lossy())).unwrap_or_default();
-    // The temporary file keeps the extension: some writers choose the format by it.
-    let tmp = dir.join(format!(".{}.tmp{}{extension}", name.to_string_lossy(), std::process::id()));
-    let result = write(&tmp).and_then(|_| std::fs::rename(&tmp, path));
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+    write_together(vec![(path, Box::new(write))])
+}
+
+/// A function that writes a file's contents to the path it is given.
+pub type Writer<'a> = Box<dyn FnOnce(&Path) -> std::io::Result<()> + 'a>;
+
+/// Writes a group of files so that they appear together or not at all.
+///
+/// Each regular file (or new path) is written into a temporary file beside it;
+/// once every temporary file is written they are renamed over their targets.
+/// On any failure before the renames every temporary file is removed and every
+/// target is untouched; the temporary files are also removed when the program
+/// is interrupted ([`remove_temporary_files`]). A symbolic link is written
+/// through (the file it points to is replaced, the link stays). A target that
+/// is not a regular file (a device such as `/dev/null`, a FIFO, a process
+/// substitution) is written directly, never replaced.
+pub fn write_together(files: Vec<(&Path, Writer<'_>)>) -> Result<()> {
+    let mut pending: Vec<(PathBuf, PathBuf)> = Vec::new();
+    let mut outcome = Ok(());
+    for (path, write) in files {
+        let result = match resolve(path) {
+            Ok(Target::Direct(device)) => write(&device).map_err(|e| Error::io("write", path.display(), e)),
+            Ok(Target::Replace(file)) => {
+                let tmp = temporary(&file);
+                register(&tmp);
+                pending.push((tmp.clone(), file));
+                // On disk before it replaces the target.
+                write(&tmp).and_then(|_| std::fs::File::open(&tmp)?.sync_all()).map_err(|e| Error::io("write", path.display(), e))
+            }
+            Err(e) => Err(Error::io("write", path.display(), e)),
+        };
+        if let Err(e) = result {
+            outcome = Err(e);
+            break;
+        }
     }
-    result.map_err(io)
+    if outcome.is_ok() {
+        for (tmp, file) in &pending {
+            if let Err(e) = std::fs::rename(tmp, file) {
+                outcome = Err(Error::io("write", file.display(), e));
+                break;
+            }
+        }
+    }
+    for (tmp, _) in &pending {
+        if outcome.is_err() {
+            let _ = std::fs::remove_file(tmp);
+        }
+        unregister(tmp);
+    }
+    outcome
+}
+
+/// Where a write goes.
+enum Target {
+    /// A regular file, or a new one: replaced atomically.
+    Replace(PathBuf),
+    /// Anything else that can be written (a device, a FIFO, a pipe): written directly.
+    Direct(PathBuf),
+}
+
+/// Follows symbolic links and tells a regular file from a device.
+fn resolve(path: &Path) -> std::io::Result<Target> {
+    if path.file_name().is_none() {
+        return Err(std::io::Error::other("the path does not name a file"));
+    }
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_dir() => Err(std::io::Error::other("it is a directory")),
+        // A device, a FIFO, a pipe (`/dev/fd/63`): through the path as given.
+        Ok(m) if !m.is_file() => Ok(Target::Direct(path.to_path_buf())),
+        // A regular file, perhaps behind links: the file itself is replaced.
+        Ok(_) => Ok(Target::Replace(std::fs::canonicalize(path)?)),
+        Err(_) if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) => {
+            // A dangling link: the file it names is created, relative to the link's folder.
+            let link = std::fs::read_link(path)?;
+            Ok(Target::Replace(if link.is_absolute() { link } else { folder(path).join(link) }))
+        }
+        Err(_) => Ok(Target::Replace(path.to_path_buf())),
+    }
+}
+
+fn folder(path: &Path) -> &Path {
+    path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."))
+}
+
+/// A temporary name beside `file`, keeping its extension (some writers choose
+/// the format by it).
+fn temporary(file: &Path) -> PathBuf {
+    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let extension = file.extension().map(|e| format!(".{}", e.to_string_lossy())).unwrap_or_default();
+    folder(file).join(format!(".{name}.tmp{}{extension}", std::process::id()))
+}
+
+/// The temporary files being written now.
+static TEMPORARY: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+fn temporaries() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    TEMPORARY.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn register(tmp: &Path) {
+    temporaries().push(tmp.to_path_buf());
+}
+
+fn unregister(tmp: &Path) {
+    temporaries().retain(|p| p != tmp);
+}
+
+/// Removes every temporary file being written (for an interrupt handler:
+/// a killed run leaves no partial file behind).
+pub fn remove_temporary_files() {
+    for tmp in temporaries().drain(..) {
+        let _ = std::fs::remove_file(tmp);
+    }
 }
 
 #[cfg(test)]
@@ -227,5 +332,8 @@ mod tests {
         t.push(vec![Cell::Text("x,y".into()), Cell::Missing]);
         assert_eq!(t.to_csv(), "a,b\n\"x,y\",\n");
         assert_eq!(t.to_json_rows()[0]["b"], serde_json::Value::Null);
+        let mut t = Table::new(&["x"]);
+        t.push(vec![Cell::Num(f64::INFINITY)]);
+        assert_eq!(t.to_json_rows()[0]["x"], serde_json::Value::String("inf".into()));
     }
 }

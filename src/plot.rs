@@ -11,7 +11,7 @@
 
 use crate::error::{Error, Result};
 use crate::figure::{Figure, Panel, Series, Style};
-use crate::output::write_atomically_with;
+use crate::output::{Writer, write_atomically_with, write_together};
 use plotters::coord::Shift;
 use plotters::coord::ranged1d::{Ranged, ValueFormatter};
 use plotters::prelude::*;
@@ -133,11 +133,24 @@ pub fn write_svg(figure: &Figure, path: &Path) -> Result<()> {
 /// Writes `figure` as PNG (twice the SVG's pixel size) to `path`, atomically.
 pub fn write_png(figure: &Figure, path: &Path) -> Result<()> {
     fonts()?;
+    write_atomically_with(path, |tmp| png(figure, tmp))
+}
+
+/// Draws `figure` as PNG into the file `path` (fonts registered).
+fn png(figure: &Figure, path: &Path) -> std::io::Result<()> {
     let scale = Scale(PNG_SCALE);
-    write_atomically_with(path, |tmp| {
-        let root = BitMapBackend::new(tmp, canvas(figure, scale)).into_drawing_area();
-        draw(&root, figure, scale).and_then(|_| root.present()).map_err(|e| std::io::Error::other(e.to_string()))
-    })
+    let root = BitMapBackend::new(path, canvas(figure, scale)).into_drawing_area();
+    draw(&root, figure, scale).and_then(|_| root.present()).map_err(|e| std::io::Error::other(e.to_string()))
+}
+
+/// Writes `figure` as SVG and PNG, and the `more` files beside them (the
+/// numbers behind it), all together or none ([`write_together`]).
+pub fn write_files<'a>(figure: &'a Figure, svg_path: &'a Path, png_path: &'a Path, more: Vec<(&'a Path, Writer<'a>)>) -> Result<()> {
+    let text = svg(figure)?;
+    let mut files: Vec<(&Path, Writer<'_>)> =
+        vec![(svg_path, Box::new(move |p| std::fs::write(p, text.as_bytes()))), (png_path, Box::new(|p| png(figure, p)))];
+    files.extend(more);
+    write_together(files)
 }
 
 fn drawing_error<E: std::error::Error + Send + Sync>(figure: &Figure, e: DrawingAreaErrorKind<E>) -> Error {

@@ -293,7 +293,13 @@ impl CustomWeights {
     fn normalised(&self, n: u64) -> Vec<(usize, f64)> {
         let row = &self.rows[n as usize - 1];
         let total: f64 = row.iter().sum();
-        row.iter().enumerate().map(|(k, w)| (k, w / total)).collect()
+        if total.is_finite() {
+            return row.iter().enumerate().map(|(k, w)| (k, w / total)).collect();
+        }
+        // The sum overflows: divide by the largest weight first (the row has one > 0).
+        let largest = row.iter().copied().fold(0.0, f64::max);
+        let total: f64 = row.iter().map(|w| w / largest).sum();
+        row.iter().enumerate().map(|(k, w)| (k, w / largest / total)).collect()
     }
 }
 

@@ -60,7 +60,14 @@ impl Moments {
     }
 
     /// The summary of this sample, with a confidence interval at `level`.
+    /// With fewer than two observations the spread is unknown: the standard
+    /// deviation, the standard error and the interval are NaN (see
+    /// [`Summary::has_spread`]).
     pub fn summary(&self, level: f64) -> Summary {
+        if self.count < 2 {
+            let nan = f64::NAN;
+            return Summary { replicates: self.count, mean: self.mean, std_dev: nan, std_error: nan, ci_low: nan, ci_high: nan };
+        }
         let std_dev = self.variance().sqrt();
         let std_error = std_dev / (self.count as f64).sqrt();
         let half = student_quantile(0.5 + level / 2.0, self.count.saturating_sub(1)) * std_error;
@@ -93,6 +100,11 @@ impl Summary {
     /// score is meaningful.
     pub fn z(&self, theory: f64) -> Option<f64> {
         (self.std_error > 0.0).then(|| (self.mean - theory) / self.std_error)
+    }
+
+    /// Whether the spread is known: at least two replicates.
+    pub fn has_spread(&self) -> bool {
+        self.replicates >= 2
     }
 
     /// The summary of a quantity in other units: `unit` applied to the mean,

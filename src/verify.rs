@@ -20,6 +20,7 @@
 //! them. A check's seed comes from its theorem id and its position among that
 //! theorem's checks ([`Check::seed`]), so adding a check changes no other.
 
+use crate::budget::{Cost, Culprit, Limits};
 use crate::error::{Error, Result};
 use crate::mc::MonteCarlo;
 use crate::model::{Model, Run, TheoremId};
@@ -72,6 +73,8 @@ pub struct Check {
     /// The theorems whose closed forms the check compares with (its own id
     /// for a well-filed agreement; a control's formula has none).
     pub compares: Vec<TheoremId>,
+    /// One replicate's cost, and the closed forms' ([`Model::cost`], [`Model::theory_cost`]).
+    pub cost: (Cost, Cost),
     evaluate: Evaluate,
 }
 
@@ -154,7 +157,8 @@ impl<M: Model + 'static> Case<M> {
             None => self.at.iter().filter_map(|(metric, _)| self.model.closed_form(*metric).curve().map(|c| c.theorem)).collect(),
             Some(_) => Vec::new(),
         };
-        Check { id, settings, expect, compares, evaluate: Box::new(move |mc| self.evaluate(mc)) }
+        let cost = (self.model.cost(), self.model.theory_cost());
+        Check { id, settings, expect, compares, cost, evaluate: Box::new(move |mc| self.evaluate(mc)) }
     }
 
     fn reference(&self, metric: M::Metric) -> Result<Vec<f64>> {
@@ -238,6 +242,19 @@ pub fn judge(expect: Expect, c: &Comparison, z_critical: f64) -> bool {
         (Expect::Reject, Some(z)) => z.abs() > z_critical,
         (Expect::Reject, None) => c.estimate.mean != c.theory,
     }
+}
+
+/// Refuses a run of `checks` at `replicates` replicates each that the limits do
+/// not allow (the replicates are the size to name), or with fewer than two
+/// replicates (a check needs a standard error).
+pub fn check_budget(checks: &[Check], replicates: u64, threads: Option<usize>, limits: &Limits) -> Result<()> {
+    if replicates < 2 {
+        return Err(Error::invalid("replicates", replicates, "a check needs a standard error: at least 2 replicates"));
+    }
+    let threads = threads.unwrap_or(limits.cores).max(1);
+    let work = checks.iter().map(|c| replicates as f64 * c.cost.0.work + c.cost.1.work).sum();
+    let memory = checks.iter().map(|c| threads as f64 * c.cost.0.memory + c.cost.1.memory).fold(0.0, f64::max);
+    limits.check(Cost::new(memory, work), threads, &Culprit::new("replicates", replicates as f64, DEFAULT_REPLICATES as f64))
 }
 
 /// Runs `checks` (each theorem's in its order) and judges every comparison

@@ -50,10 +50,10 @@ fn negative_and_non_finite_sigma() {
 
 #[test]
 fn zero_generations_and_replicates() {
-    rejects(&with(THEORY, &["--generations", "0"]), &["--generations", "0", "at least 1"]);
-    rejects(&["simulate", "linear", "--regime", "replace", "--replicates", "0"], &["--replicates", "0", "at least 1"]);
-    rejects(&with(SIMULATE, &["--threads", "0"]), &["--threads", "0", "at least 1"]);
-    rejects(&["verify", "--replicates", "0"], &["--replicates", "0", "at least 1"]);
+    rejects(&with(THEORY, &["--generations", "0"]), &["--generations", "0", "must be between 1 and"]);
+    rejects(&["simulate", "linear", "--regime", "replace", "--replicates", "0"], &["--replicates", "0", "must be between 1 and"]);
+    rejects(&with(SIMULATE, &["--threads", "0"]), &["--threads", "0", "must be between 1 and"]);
+    rejects(&["verify", "--replicates", "0"], &["--replicates", "0", "at least 2 replicates"]);
 }
 
 #[test]
@@ -234,7 +234,7 @@ fn overparam_theory_simulate_and_errors() {
     assert_eq!(doc["theorem"], "linear-overparameterised");
     assert_eq!(doc["rows"].as_array().unwrap().len(), 2);
     rejects(&["theory", "overparam", "--dim", "10", "--samples", "10"], &["--samples", "10", "1 <= T0 < d = 10"]);
-    rejects(&["simulate", "overparam", "--generations", "0"], &["--generations", "0", "at least 1"]);
+    rejects(&["simulate", "overparam", "--generations", "0"], &["--generations", "0", "must be between 1 and"]);
 }
 
 #[test]
@@ -333,7 +333,7 @@ const GAUSSIAN_SIMULATE: &[&str] = &["simulate", "gaussian", "--generations", "5
 
 #[test]
 fn gaussian_bad_input_names_flag_value_and_rule() {
-    rejects(&with(GAUSSIAN_THEORY, &["--samples", "1"]), &["--samples", "1", "M >= 2"]);
+    rejects(&with(GAUSSIAN_THEORY, &["--samples", "1"]), &["--samples", "1", "2 <= M"]);
     rejects(&with(GAUSSIAN_SIMULATE, &["--dim", "3", "--samples", "3"]), &["--samples", "3", "M >= d + 1 = 4"]);
     rejects(&with(GAUSSIAN_THEORY, &["--sigma", "0"]), &["--sigma", "0", "> 0"]);
     rejects(&with(GAUSSIAN_SIMULATE, &["--sigma", "-2"]), &["--sigma", "-2", "> 0"]);
@@ -398,10 +398,10 @@ fn categorical_bad_input_names_flag_value_and_rule() {
     rejects(&with(CATEGORICAL_THEORY, &["--initial", "poisson"]), &["--initial", "poisson", "expected uniform, zipf:S"]);
     rejects(&with(CATEGORICAL_THEORY, &["--outcomes", "0"]), &["--outcomes", "0", "K >= 1"]);
     rejects(&with(CATEGORICAL_THEORY, &["--initial", "list:0.5,0.5", "--outcomes", "3"]), &["--outcomes", "3", "2 outcomes"]);
-    rejects(&with(CATEGORICAL_THEORY, &["--samples", "0"]), &["--samples", "0", "M >= 1"]);
+    rejects(&with(CATEGORICAL_THEORY, &["--samples", "0"]), &["--samples", "0", "1 <= M"]);
     rejects(&with(CATEGORICAL_SIMULATE, &["--regime", "mix:0.5"]), &["--regime", "mix:0.5", "replace and accumulate"]);
     rejects(&with(CATEGORICAL_THEORY, &["--real", "5"]), &["--real", "5", "accumulate only"]);
-    rejects(&with(CATEGORICAL_THEORY, &["--regime", "accumulate", "--real", "0"]), &["--real", "0", "S_0 >= 1"]);
+    rejects(&with(CATEGORICAL_THEORY, &["--regime", "accumulate", "--real", "0"]), &["--real", "0", "1 <= S_0"]);
     rejects(&with(CATEGORICAL_THEORY, &["--tail", "1.5"]), &["--tail", "1.5", "0 < tail <= 1"]);
     rejects(&["theory", "absorption", "--samples", "5000"], &["--samples", "5000", "M <= 4000"]);
     rejects(&["theory", "absorption", "--initial", "list:0.7,0.7"], &["--initial", "sum to 1"]);
@@ -413,7 +413,7 @@ fn categorical_theory_csv_has_a_column_per_metric() {
     assert!(out.status.success(), "{}", stderr(&out));
     let text = String::from_utf8(out.stdout).unwrap();
     let mut lines = text.lines();
-    assert_eq!(lines.next().unwrap(), "generation,diversity,entropy,survivors,collapsed,top_mass,tail_mass,tail_spread,tail_lost");
+    assert_eq!(lines.next().unwrap(), "generation,diversity,entropy,survivors,collapsed,top_mass,tail_mass,tail_spread,tail_lost,note");
     // M = 2, p_0 = (1/2, 1/2): the model stays (1/2, 1/2) with probability 1/2 a
     // generation, else it is a point mass. Generation 2: E H = (1/2)(1/2)^2 = 1/8,
     // P(point mass) = 3/4, E survivors = 2 - 3/4, P(the tail, outcome 2, lost) = 3/8.
@@ -423,6 +423,7 @@ fn categorical_theory_csv_has_a_column_per_metric() {
     assert!((value(1) - 0.125).abs() < 1e-15 && (value(3) - 1.25).abs() < 1e-15, "{row:?}");
     assert!((value(4) - 0.75).abs() < 1e-15 && (value(8) - 0.375).abs() < 1e-15, "{row:?}");
     assert_eq!(row[2], "", "the entropy has no closed form: an empty cell, not NaN");
+    assert!(row[9].contains("entropy: no closed form"), "the empty cell's reason: {row:?}");
 }
 
 #[test]

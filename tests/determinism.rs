@@ -106,6 +106,7 @@ fn cli_output_identical_for_one_and_several_threads() {
             "csv",
             "--threads",
             threads,
+            "--allow-more-threads",
         ]);
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         out.stdout

@@ -329,7 +329,7 @@ impl BinomialChain {
 /// `M`, exact for none: see **categorical-absorption-time.**
 pub fn diffusion_absorption_time(samples: usize, probabilities: &[f64]) -> f64 {
     let sum: f64 = probabilities.iter().filter(|&&p| p < 1.0).map(|&p| (1.0 - p) * (-p).ln_1p()).sum();
-    -2.0 * samples as f64 * sum
+    0.0 - 2.0 * samples as f64 * sum // +0 for a point mass, not -0
 }
 
 #[cfg(test)]

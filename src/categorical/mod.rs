@@ -47,6 +47,7 @@ pub mod theory;
 pub use model::{AbsorptionModel, CategoricalModel};
 pub use theorems::THEOREMS;
 
+use crate::budget::{MAX_GENERATIONS, MAX_SAMPLES, require_range};
 use crate::error::{Error, Result, param, require_finite};
 use crate::schedule::Regime;
 use serde::Serialize;
@@ -136,9 +137,13 @@ pub fn zipf(outcomes: usize, s: f64) -> Vec<f64> {
 /// The default number of outcomes of uniform and Zipf starts.
 pub const DEFAULT_OUTCOMES: usize = 10;
 
+/// The most outcomes `K` of a categorical distribution.
+pub const MAX_OUTCOMES: usize = 10_000_000;
+
 fn count(outcomes: Option<usize>) -> Result<usize> {
     match outcomes.unwrap_or(DEFAULT_OUTCOMES) {
         0 => Err(Error::invalid("outcomes", 0, "a categorical distribution needs K >= 1 outcomes")),
+        k if k > MAX_OUTCOMES => Err(Error::invalid("outcomes", k, format!("must be at most {MAX_OUTCOMES}"))),
         k => Ok(k),
     }
 }
@@ -156,8 +161,15 @@ impl FromStr for Initial {
                 Ok(s) if s.is_finite() && s >= 0.0 => Ok(Initial::Zipf(s)),
                 _ => Err(Error::invalid("initial", text, "the Zipf exponent S must be a finite number >= 0")),
             },
+            ("list", Some(list)) if list.trim().is_empty() => Ok(Initial::List(Vec::new())),
             ("list", Some(list)) => {
-                let values: Vec<&str> = list.split(',').map(str::trim).filter(|v| !v.is_empty()).collect();
+                let values: Vec<&str> = list.split(',').map(str::trim).collect();
+                if values.len() > MAX_OUTCOMES {
+                    return Err(Error::invalid("initial", "list:...", format!("at most {MAX_OUTCOMES} outcomes, got {}", values.len())));
+                }
+                if let Some(k) = values.iter().position(|v| v.is_empty()) {
+                    return Err(Error::invalid("initial", text, format!("entry {} of the list is empty", k + 1)));
+                }
                 let parsed: std::result::Result<Vec<f64>, _> = values.iter().map(|v| v.parse::<f64>()).collect();
                 match parsed {
                     Ok(p) => Ok(Initial::List(p)),
@@ -216,12 +228,10 @@ impl CategoricalSetup {
     /// and [`CategoricalSetup::with_tail`].
     pub fn new(probabilities: &[f64], samples: usize, regime: CategoricalRegime, generations: u64) -> Result<Self> {
         let probabilities = validate_probabilities(probabilities)?;
-        if samples == 0 {
-            return Err(Error::invalid("samples", samples, "a generation needs M >= 1 samples"));
+        if !(1..=MAX_SAMPLES).contains(&samples) {
+            return Err(Error::invalid("samples", samples, format!("a generation needs 1 <= M <= {MAX_SAMPLES} samples")));
         }
-        if generations == 0 {
-            return Err(Error::invalid("generations", generations, "must be at least 1"));
-        }
+        require_range("generations", generations, MAX_GENERATIONS)?;
         let top = (0..probabilities.len()).fold(0, |best, k| if probabilities[k] > probabilities[best] { k } else { best });
         let mut setup = CategoricalSetup {
             probabilities,
@@ -240,8 +250,8 @@ impl CategoricalSetup {
     /// Sets the real pool `S_0 >= 1` of the accumulate regime (under replace
     /// generation 1 fits `M` real points, and only `S_0 = M` is accepted).
     pub fn with_real_samples(mut self, real: usize) -> Result<Self> {
-        if real == 0 {
-            return Err(Error::invalid("real", real, "the real pool needs S_0 >= 1 points"));
+        if !(1..=MAX_SAMPLES).contains(&real) {
+            return Err(Error::invalid("real", real, format!("the real pool needs 1 <= S_0 <= {MAX_SAMPLES} points")));
         }
         if self.regime == CategoricalRegime::Replace && real != self.samples {
             return Err(Error::invalid(
@@ -364,7 +374,7 @@ mod tests {
         let e = list(&[0.5, 0.4]).unwrap_err();
         assert_eq!(e.to_string(), "initial = list:0.5,0.4: probabilities must sum to 1 (within 1e-9), got 0.9");
         let e = CategoricalSetup::new(&[1.0], 0, CategoricalRegime::Replace, 5).unwrap_err();
-        assert_eq!(e.to_string(), "samples = 0: a generation needs M >= 1 samples");
+        assert_eq!(e.to_string(), "samples = 0: a generation needs 1 <= M <= 1000000000 samples");
         let e = "window:2".parse::<CategoricalRegime>().unwrap_err();
         assert_eq!(e.to_string(), "regime = window:2: the categorical family runs replace and accumulate");
         let e = list(&[1.0]).unwrap().with_real_samples(4).unwrap_err();

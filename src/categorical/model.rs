@@ -3,10 +3,11 @@
 //! chain run until it is a point mass ([`AbsorptionModel`]: the time it takes
 //! and which outcome wins).
 
-use super::exact::BinomialChain;
+use super::exact::{BinomialChain, MAX_ABSORPTION_SAMPLES};
 use super::sim::{CategoricalChain, FixationChain};
 use super::theory::{CategoricalTheory, MAX_EXACT_SAMPLES, Metric, ids};
 use super::{CategoricalRegime, CategoricalSetup};
+use crate::budget::{Cost, Culprit};
 use crate::error::{Error, Result};
 use crate::model::{ClosedForm, Curve, Model};
 use crate::names::Named;
@@ -55,7 +56,7 @@ impl Model for CategoricalModel {
 
     fn closed_form(&self, metric: Metric) -> ClosedForm {
         match self.theory.curve(metric) {
-            Some(curve) => ClosedForm::Known(curve),
+            Some(curve) => curve.into(),
             None if metric == Metric::Entropy => ClosedForm::Absent(Error::NoClosedForm("the Shannon entropy has none".into())),
             None => ClosedForm::Absent(Error::invalid(
                 "samples",
@@ -67,6 +68,41 @@ impl Model for CategoricalModel {
 
     fn describe(&self) -> String {
         self.setup().describe()
+    }
+
+    /// A replicate draws `M` samples per generation by conditional binomials
+    /// over the outcomes still present (at most `min(K, M)`), about 50
+    /// operations each; it holds the model's counts and the metrics.
+    fn cost(&self) -> Cost {
+        let s = self.setup();
+        let (k, n) = (s.outcomes() as f64, s.generations() as f64);
+        let present = k.min(s.samples().max(s.real_samples()) as f64);
+        Cost::new(8.0 * (4.0 * k + 8.0 * n), 50.0 * (n * present + k))
+    }
+
+    /// Under replace the exact chain: per distinct `p_0(k)` (and the tail)
+    /// `O(n M^1.5)` operations and `O(M)` memory, plus the curves.
+    fn theory_cost(&self) -> Cost {
+        let s = self.setup();
+        let (n, m) = (s.generations() as f64, s.samples() as f64);
+        let curves = Cost::new(8.0 * 16.0 * n + 16.0 * s.outcomes() as f64, 20.0 * n + 10.0 * s.outcomes() as f64);
+        if s.regime() != CategoricalRegime::Replace || s.samples() > MAX_EXACT_SAMPLES {
+            return curves;
+        }
+        let mut p = s.probabilities().to_vec();
+        p.sort_by(f64::total_cmp);
+        p.dedup();
+        let chains = p.len() as f64 + 1.0;
+        curves.plus(Cost::new(chains * 8.0 * (3.0 * (m + 1.0) + 2.0 * n), chains * 10.0 * n * m.powf(1.5)))
+    }
+
+    fn sizes(&self) -> Vec<Culprit> {
+        let s = self.setup();
+        vec![
+            Culprit::new("samples", s.samples() as f64, 100.0),
+            Culprit::new("generations", s.generations() as f64, 100.0),
+            Culprit::new("outcomes", s.outcomes() as f64, 100.0),
+        ]
     }
 }
 
@@ -138,12 +174,34 @@ impl Model for AbsorptionModel {
     /// [`super::exact::MAX_ABSORPTION_SAMPLES`]); `P(winner = k) = p_0(k)` (`categorical-fixation`).
     fn closed_form(&self, metric: AbsorptionMetric) -> ClosedForm {
         match metric {
+            AbsorptionMetric::Time if self.samples() > MAX_ABSORPTION_SAMPLES => ClosedForm::Absent(Error::invalid(
+                "samples",
+                self.samples(),
+                format!("the exact absorption time solves a dense (M - 1) x (M - 1) system: M <= {MAX_ABSORPTION_SAMPLES}"),
+            )),
             AbsorptionMetric::Time => match BinomialChain::of(&self.setup).expected_absorption_time(self.probabilities()) {
-                Ok(time) => ClosedForm::Known(Curve::exact(ids::ABSORPTION_TIME, vec![time])),
+                Ok(time) => Curve::exact(ids::ABSORPTION_TIME, vec![time]).into(),
                 Err(why) => ClosedForm::Absent(why),
             },
-            AbsorptionMetric::Winner(k) => ClosedForm::Known(Curve::exact(ids::FIXATION, vec![self.probabilities()[k]])),
+            AbsorptionMetric::Winner(k) => Curve::exact(ids::FIXATION, vec![self.probabilities()[k]]).into(),
         }
+    }
+
+    /// A chain runs until a point mass, about `-2M sum_k (1 - p_k) ln(1 - p_k)`
+    /// generations (a few `M`), each `K` binomial draws.
+    fn cost(&self) -> Cost {
+        let (m, k) = (self.samples() as f64, self.probabilities().len() as f64);
+        Cost::new(8.0 * 6.0 * k, 50.0 * k * (4.0 * m + 10.0))
+    }
+
+    /// The exact `E tau`: a dense `(M - 1)^2` system solved by LU.
+    fn theory_cost(&self) -> Cost {
+        let m = self.samples().min(MAX_ABSORPTION_SAMPLES) as f64;
+        Cost::new(8.0 * m * m, m * m * m)
+    }
+
+    fn sizes(&self) -> Vec<Culprit> {
+        vec![Culprit::new("samples", self.samples() as f64, 100.0)]
     }
 
     fn describe(&self) -> String {

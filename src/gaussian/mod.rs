@@ -44,7 +44,11 @@ pub mod theory;
 
 pub use theorems::THEOREMS;
 
+use crate::budget::{MAX_GENERATIONS, MAX_SAMPLES, require_entries, require_range};
 use crate::error::{Error, Result, require_finite};
+
+/// The largest dimension `d` of the Gaussian family (a `d x d` covariance per fit).
+pub const MAX_DIM: usize = 1000;
 use crate::schedule::Regime;
 use crate::spectrum::Spectrum;
 use serde::Serialize;
@@ -169,12 +173,13 @@ impl GaussianSetup {
         regime: GaussianRegime,
         generations: u64,
     ) -> Result<Self> {
-        if dim == 0 {
-            return Err(Error::invalid("dim", dim, "the dimension d must be at least 1"));
+        if !(1..=MAX_DIM).contains(&dim) {
+            return Err(Error::invalid("dim", dim, format!("the dimension d must be between 1 and {MAX_DIM}")));
         }
-        if samples < 2 {
-            return Err(Error::invalid("samples", samples, "a generation needs M >= 2 samples"));
+        if !(2..=MAX_SAMPLES).contains(&samples) {
+            return Err(Error::invalid("samples", samples, format!("a generation needs 2 <= M <= {MAX_SAMPLES} samples")));
         }
+        require_entries("samples", samples, samples, dim, "a batch")?;
         if estimator != Estimator::KnownVariance && samples <= dim {
             return Err(Error::invalid(
                 "samples",
@@ -186,9 +191,20 @@ impl GaussianSetup {
             return Err(Error::invalid("sigma", sigma, "the truth's standard deviation sigma must be > 0"));
         }
         spectrum.validate(dim)?;
-        if generations == 0 {
-            return Err(Error::invalid("generations", generations, "must be at least 1"));
+        let variances = spectrum.eigenvalues(dim).into_iter().map(|l| sigma * sigma * l);
+        if let Some((i, v)) = variances.enumerate().find(|(_, v)| !(v.is_finite() && *v >= f64::MIN_POSITIVE)) {
+            return Err(Error::invalid(
+                "sigma",
+                sigma,
+                format!(
+                    "the truth's variance sigma^2 lambda_{} = {v:e} must be a finite normal number (between {:e} and {:e})",
+                    i + 1,
+                    f64::MIN_POSITIVE,
+                    f64::MAX
+                ),
+            ));
         }
+        require_range("generations", generations, MAX_GENERATIONS)?;
         let real_samples = real_samples(regime, samples, dim, estimator)?;
         Ok(GaussianSetup { dim, samples, sigma, spectrum, estimator, regime, real_samples, threshold: DEFAULT_THRESHOLD, generations })
     }
@@ -306,7 +322,7 @@ mod tests {
     #[test]
     fn errors_name_parameter_value_and_rule() {
         let e = setup(1, 1, Estimator::Unbiased, "replace").unwrap_err();
-        assert_eq!(e.to_string(), "samples = 1: a generation needs M >= 2 samples");
+        assert_eq!(e.to_string(), "samples = 1: a generation needs 2 <= M <= 1000000000 samples");
         let e = setup(3, 3, Estimator::Mle, "replace").unwrap_err();
         assert_eq!(e.to_string(), "samples = 3: dimension d = 3 needs M >= d + 1 = 4 samples for a non-singular fitted covariance");
         assert!(setup(3, 3, Estimator::KnownVariance, "replace").is_ok());

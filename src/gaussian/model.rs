@@ -4,10 +4,29 @@
 use super::GaussianSetup;
 use super::sim::GaussianChain;
 use super::theory::{GaussianTheory, Metric};
-use crate::error::Error;
+use crate::budget::{Cost, Culprit};
+use crate::error::{Error, param_value};
+use super::GaussianRegime;
 use crate::model::{ClosedForm, Model};
 use crate::names::Named;
 use std::ops::RangeInclusive;
+
+impl GaussianSetup {
+    /// Why `metric` has no closed form in this setting.
+    fn absence(&self, metric: Metric) -> String {
+        match self.regime() {
+            GaussianRegime::Mix(_) | GaussianRegime::FreshReal(_) | GaussianRegime::AccumulateSubsample => format!(
+                "{metric} under {} is derived for a known variance only ({})",
+                self.regime(),
+                param_value("estimator", "known-variance")
+            ),
+            GaussianRegime::Accumulate => {
+                format!("{metric} under accumulate has no closed form with a fitted covariance (variance_ratio and mean_error have)")
+            }
+            GaussianRegime::Replace => format!("{metric} is derived in one dimension only ({})", param_value("dim", 1)),
+        }
+    }
+}
 
 impl Model for GaussianSetup {
     type Metric = Metric;
@@ -27,13 +46,38 @@ impl Model for GaussianSetup {
 
     fn closed_form(&self, metric: Metric) -> ClosedForm {
         match GaussianTheory::new(self).curve(metric) {
-            Some(curve) => ClosedForm::Known(curve),
-            None => ClosedForm::Absent(Error::NoClosedForm(format!("{metric} in the setting {}", GaussianSetup::describe(self)))),
+            Some(curve) => curve.into(),
+            None => ClosedForm::Absent(Error::NoClosedForm(self.absence(metric))),
         }
     }
 
     fn describe(&self) -> String {
         GaussianSetup::describe(self)
+    }
+
+    /// Per generation `M` points of dimension `d` drawn and mapped through the
+    /// previous fit (`M d^2 / 2`), their scatter (`M d^2`) and a Cholesky
+    /// factor (`d^3 / 3`); accumulate-subsample also keeps the pool (`n M d`).
+    fn cost(&self) -> Cost {
+        let (d, m, n) = (self.dim() as f64, self.samples() as f64, GaussianSetup::generations(self) as f64);
+        let pool = if self.regime() == GaussianRegime::AccumulateSubsample { 8.0 * n * m * d } else { 0.0 };
+        Cost::new(8.0 * (2.0 * m * d + 4.0 * d * d) + pool, n * (m * d + 1.5 * m * d * d + d * d * d / 3.0 + 10.0))
+    }
+
+    /// The curves; under replace with a fitted covariance the probability of
+    /// collapse and the medians invert a characteristic function per
+    /// generation (about `10^4` and `10^5` operations).
+    fn theory_cost(&self) -> Cost {
+        let n = GaussianSetup::generations(self) as f64;
+        Cost::new(8.0 * 16.0 * n, n * 2e5)
+    }
+
+    fn sizes(&self) -> Vec<Culprit> {
+        vec![
+            Culprit::new("samples", self.samples() as f64, 100.0),
+            Culprit::new("dim", self.dim() as f64, 3.0),
+            Culprit::new("generations", GaussianSetup::generations(self) as f64, 100.0),
+        ]
     }
 
     /// The exact medians under replace (numerical inversion; see [`GaussianTheory::median_curve`]).

@@ -19,6 +19,7 @@ use super::design::{GivenDesign, draw, test_error, true_weights};
 use super::ridge::RidgeTheory;
 use super::sim::Relabel;
 use super::{LinearSetup, Spectrum};
+use crate::budget::MAX_GENERATIONS;
 use crate::error::{Error, Result, param_value};
 use crate::linalg::{Factor, gram};
 use crate::mc::{Chain, Stream};
@@ -64,12 +65,20 @@ impl DownstreamSetup {
             ));
         }
         let downstream = LinearSetup::new(dim, samples, sigma, spectrum)?.with_ridge(ridge)?;
+        if generations > MAX_GENERATIONS {
+            return Err(Error::invalid("generations", generations, format!("must be at most {MAX_GENERATIONS}")));
+        }
         Ok(DownstreamSetup { chain, downstream, generations })
     }
 
     /// The downstream model's setup (its `T`, `sigma`, penalty and spectrum).
     pub fn downstream(&self) -> &LinearSetup {
         &self.downstream
+    }
+
+    /// The chain's setup (its `T0`, `sigma0` and spectrum).
+    pub fn chain(&self) -> &LinearSetup {
+        &self.chain
     }
 
     /// The chain generations `n`.

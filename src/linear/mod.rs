@@ -38,7 +38,14 @@ pub use crate::spectrum::Spectrum;
 pub use model::{DownstreamModel, LinearModel};
 pub use theorems::THEOREMS;
 
+use crate::budget::{MAX_SAMPLES, require_entries};
 use crate::error::{Error, Result};
+
+/// The largest dimension `d` of the linear family (a `d x d` Gram matrix per fit).
+pub const MAX_DIM: usize = 10_000;
+
+/// The largest label noise `sigma`: its square, and sums of many of them, stay finite.
+pub const MAX_SIGMA: f64 = 1e100;
 use serde::Serialize;
 
 /// Whether the design matrix is shared by the generations of a chain.
@@ -72,12 +79,16 @@ impl LinearSetup {
     /// Least squares, one noise level; see [`LinearSetup::with_noise_levels`]
     /// and [`LinearSetup::with_ridge`].
     pub fn new(dim: usize, samples: usize, sigma: f64, spectrum: Spectrum) -> Result<Self> {
-        if dim == 0 {
-            return Err(Error::invalid("dim", dim, "the dimension d must be at least 1"));
+        if !(1..=MAX_DIM).contains(&dim) {
+            return Err(Error::invalid("dim", dim, format!("the dimension d must be between 1 and {MAX_DIM}")));
+        }
+        if samples > MAX_SAMPLES {
+            return Err(Error::invalid("samples", samples, format!("must be at most {MAX_SAMPLES}")));
         }
         if samples < dim {
             return Err(Error::invalid("samples", samples, format!("least squares needs T >= d = {dim} rows per generation")));
         }
+        require_entries("samples", samples, samples, dim, "a design")?;
         spectrum.validate(dim)?;
         LinearSetup { dim, samples, noise_levels: vec![], spectrum, ridge: 0.0 }.with_noise_levels(vec![sigma])
     }
@@ -85,15 +96,19 @@ impl LinearSetup {
     /// Gives generation `g` the noise level `levels[g - 1]`, the last level
     /// repeating for later generations; each level finite and `>= 0`.
     pub fn with_noise_levels(mut self, levels: Vec<f64>) -> Result<Self> {
-        let text = || levels.iter().map(f64::to_string).collect::<Vec<_>>().join(",");
+        let text = || levels.iter().map(|&s| crate::error::number(s)).collect::<Vec<_>>().join(",");
         if levels.is_empty() {
             return Err(Error::invalid("sigma", "", "give at least one noise level"));
         }
-        if let Some(g) = levels.iter().position(|s| !(s.is_finite() && *s >= 0.0)) {
+        if let Some(g) = levels.iter().position(|s| !(s.is_finite() && *s >= 0.0 && *s <= MAX_SIGMA)) {
             return Err(Error::invalid(
                 "sigma",
                 text(),
-                format!("the noise standard deviation of generation {} is {}; it must be finite and >= 0", g + 1, levels[g]),
+                format!(
+                    "the noise standard deviation of generation {} is {}; it must be finite, >= 0 and <= {MAX_SIGMA:e}",
+                    g + 1,
+                    crate::error::number(levels[g])
+                ),
             ));
         }
         self.noise_levels = levels;
@@ -103,8 +118,8 @@ impl LinearSetup {
     /// Fits by ridge regression with penalty `lambda >= 0` on the mean squared
     /// error: `argmin (1/N) ||y - X w||^2 + lambda ||w||^2` over the `N` training rows.
     pub fn with_ridge(mut self, lambda: f64) -> Result<Self> {
-        if !(lambda.is_finite() && lambda >= 0.0) {
-            return Err(Error::invalid("ridge", lambda, "the ridge penalty lambda must be finite and >= 0"));
+        if !(lambda.is_finite() && (0.0..=MAX_SIGMA).contains(&lambda)) {
+            return Err(Error::invalid("ridge", lambda, format!("the ridge penalty lambda must be finite, >= 0 and <= {MAX_SIGMA:e}")));
         }
         self.ridge = lambda;
         Ok(self)

@@ -12,7 +12,8 @@ use super::ridge::RidgeTheory;
 use super::sim::LinearChain;
 use super::theory::{ConditionalTheory, LinearTheory, ids, schedule_theorem, supports_fresh_design};
 use super::{Design, LinearSetup};
-use crate::error::{Error, Result, param_value, require_at_least};
+use crate::budget::{Cost, Culprit, MAX_GENERATIONS, require_range};
+use crate::error::{Error, Result, param_value};
 use crate::location::subsample_location_factors;
 use crate::model::{ClosedForm, Curve, Model};
 use crate::names::Named;
@@ -61,7 +62,7 @@ impl LinearModel {
     /// design takes replace, accumulate and accumulate-subsample) and defined
     /// for `generations` generations (a custom file's rows).
     pub fn new(setup: LinearSetup, regime: Regime, design: Design, generations: u64) -> Result<Self> {
-        require_at_least("generations", generations, 1)?;
+        require_range("generations", generations, MAX_GENERATIONS)?;
         if design == Design::Fresh && !supports_fresh_design(&regime) {
             return Err(Error::invalid(
                 "design",
@@ -156,7 +157,57 @@ impl Model for LinearModel {
     }
 
     fn closed_form(&self, _: LinearMetric) -> ClosedForm {
-        self.theory().map_or_else(ClosedForm::Absent, ClosedForm::Known)
+        self.theory().map_or_else(ClosedForm::Absent, ClosedForm::from)
+    }
+
+    /// Per generation: a relabelling (`T` draws, `X^T E` and `X^T X w`, about
+    /// `T d + d^2`, times the copies of replace-growing), the weighted right-hand
+    /// side of a schedule, and a solve; a fresh design also draws and factors
+    /// a design (`T d^2 / 2 + d^3 / 3`), accumulate-subsample gathers and factors
+    /// its subset and keeps the pool (`n T (d + 1)` numbers).
+    fn cost(&self) -> Cost {
+        let (d, t, n) = (self.setup.dim() as f64, self.setup.samples() as f64, self.generations as f64);
+        let relabel = t + t * d + 2.0 * d * d;
+        let factor = t * d * d / 2.0 + d * d * d / 3.0;
+        let design = Cost::new(8.0 * (t * d + 2.0 * d * d + t), t * d + factor);
+        let per_generation = match (&self.regime, self.design) {
+            (Regime::AccumulateSubsample, _) => Cost::new(8.0 * t * (d + 2.0), relabel + t * d + factor),
+            (_, Design::Fresh) => Cost::new(0.0, relabel + t * d + factor),
+            (Regime::ReplaceGrowing, _) => Cost::new(16.0 * d, relabel * (n + 1.0) / 2.0),
+            _ => Cost::new(16.0 * d, relabel + d * d),
+        };
+        design.plus(per_generation.times(n)).plus(plan_cost(&self.regime, self.generations, 0.0))
+    }
+
+    /// Linear in `n` for replace, accumulate, mix, replace-growing, fresh-real
+    /// and the large-`T` subsample reference; the schedule recursion for
+    /// window, custom files and noise per generation (`O(n x batches)` memory
+    /// and work, per eigendirection with a penalty); `O(n^2)` for the
+    /// constant-design subsample; a `d^3` factorisation or eigendecomposition
+    /// of a given design.
+    fn theory_cost(&self) -> Cost {
+        let (d, n) = (self.setup.dim() as f64, self.generations as f64);
+        let linear = Cost::new(8.0 * 4.0 * n, 20.0 * n);
+        let recursion = matches!(self.regime, Regime::Window(_) | Regime::Custom(_)) || self.setup.constant_sigma().is_none();
+        let Some(given) = &self.given else {
+            return if recursion { linear.plus(plan_cost(&self.regime, self.generations, 1.0)) } else { linear };
+        };
+        let decomposition = Cost::new(8.0 * 3.0 * d * d, 10.0 * d * d * d);
+        if self.setup.ridge() > 0.0 {
+            return decomposition.plus(plan_cost(&self.regime, self.generations, d));
+        }
+        if self.regime == Regime::AccumulateSubsample && given.fixed == FixedDesign::Ones {
+            return Cost::new(8.0 * 4.0 * n, 3.0 * n * n);
+        }
+        decomposition.plus(if recursion { plan_cost(&self.regime, self.generations, 1.0) } else { linear })
+    }
+
+    fn sizes(&self) -> Vec<Culprit> {
+        vec![
+            Culprit::new("samples", self.setup.samples() as f64, 100.0),
+            Culprit::new("dim", self.setup.dim() as f64, 10.0),
+            Culprit::new("generations", self.generations as f64, 50.0),
+        ]
     }
 
     fn describe(&self) -> String {
@@ -223,9 +274,35 @@ impl Model for DownstreamModel {
     fn closed_form(&self, _: DownstreamMetric) -> ClosedForm {
         let theory = DownstreamTheory::new(&self.setup);
         match &self.given {
-            Some((_, design)) => ClosedForm::Known(Curve::exact(ids::DOWNSTREAM, theory.given(design.gram()))),
-            None => theory.over_designs().map_or_else(ClosedForm::Absent, |v| ClosedForm::Known(Curve::exact(ids::DOWNSTREAM, v))),
+            Some((_, design)) => Curve::exact(ids::DOWNSTREAM, theory.given(design.gram())).into(),
+            None => theory.over_designs().map_or_else(ClosedForm::Absent, |v| Curve::exact(ids::DOWNSTREAM, v).into()),
         }
+    }
+
+    /// A downstream design (`T d`, factored), then per chain generation a fresh
+    /// chain design drawn and factored (`T0 d^2 / 2 + d^3 / 3`) and a
+    /// downstream relabelling and solve.
+    fn cost(&self) -> Cost {
+        let (chain, down, n) = (self.setup.chain(), self.setup.downstream(), self.setup.generations() as f64 + 1.0);
+        let (d, t0, t) = (down.dim() as f64, chain.samples() as f64, down.samples() as f64);
+        let design = Cost::new(8.0 * (t * d + t0 * d + 3.0 * d * d), t * d + t * d * d / 2.0 + d * d * d / 3.0);
+        design.plus(Cost::new(0.0, (t * d + t0 * d + t0 * d * d / 2.0 + d * d * d / 3.0 + 4.0 * d * d) * n))
+    }
+
+    /// An eigendecomposition of the downstream Gram matrix, or a line.
+    fn theory_cost(&self) -> Cost {
+        let (d, n) = (self.setup.downstream().dim() as f64, self.setup.generations() as f64);
+        Cost::new(8.0 * (3.0 * d * d + n), 10.0 * d * d * d + 10.0 * n)
+    }
+
+    fn sizes(&self) -> Vec<Culprit> {
+        let (chain, down) = (self.setup.chain(), self.setup.downstream());
+        vec![
+            Culprit::new("samples", down.samples() as f64, 100.0),
+            Culprit::new("chain_samples", chain.samples() as f64, 100.0),
+            Culprit::new("dim", down.dim() as f64, 10.0),
+            Culprit::new("generations", self.setup.generations() as f64, 10.0),
+        ]
     }
 
     fn describe(&self) -> String {
@@ -260,10 +337,48 @@ impl Model for OverparamSetup {
     }
 
     fn closed_form(&self, _: OverparamMetric) -> ClosedForm {
-        ClosedForm::Known(self.curve())
+        self.curve().into()
     }
 
     fn describe(&self) -> String {
         format!("d={} T0={} noise-free min-norm fresh-isotropic", self.dim(), self.samples())
     }
+
+    /// Per generation a fresh `T0 x d` design, `X X^T` (`T0^2 d`) and its factor.
+    fn cost(&self) -> Cost {
+        let (d, t0, n) = (self.dim() as f64, self.samples() as f64, OverparamSetup::generations(self) as f64);
+        Cost::new(8.0 * (2.0 * t0 * d + t0 * t0 + 2.0 * d), n * (3.0 * t0 * d + t0 * t0 * d + t0 * t0 * t0 / 3.0))
+    }
+
+    fn theory_cost(&self) -> Cost {
+        let n = OverparamSetup::generations(self) as f64;
+        Cost::new(8.0 * n, 10.0 * n)
+    }
+
+    fn sizes(&self) -> Vec<Culprit> {
+        vec![
+            Culprit::new("dim", self.dim() as f64, 100.0),
+            Culprit::new("samples", self.samples() as f64, 50.0),
+            Culprit::new("generations", OverparamSetup::generations(self) as f64, 20.0),
+        ]
+    }
+}
+
+/// What a schedule's unrolled plan and its recursion cost over `n`
+/// generations, `per` times (eigendirections; 0 for the plan alone): the
+/// batches, every generation's weights, and the coefficient vectors of the
+/// recursion (`O(n x batches)` numbers and operations per weight).
+fn plan_cost(regime: &Regime, generations: u64, per: f64) -> Cost {
+    let n = generations as f64;
+    let (batches, weights) = match regime {
+        Regime::Replace | Regime::Accumulate | Regime::AccumulateSubsample => return Cost::ZERO,
+        Regime::FreshReal(_) => (2.0 * n, 2.0 * n),
+        Regime::Mix(_) => (n, 2.0 * n),
+        Regime::ReplaceGrowing => (n, n),
+        Regime::Window(k) => (n, n * (*k as f64).min(n)),
+        Regime::Custom(_) => (n, n * (n + 1.0) / 2.0),
+    };
+    let plan = Cost::new(16.0 * (batches + weights), batches + weights);
+    let recursion = Cost::new(8.0 * n * batches / 2.0, per * weights * batches / 2.0);
+    if per > 0.0 { plan.plus(recursion) } else { plan }
 }

@@ -14,7 +14,8 @@
 
 use super::design::{draw, true_weights};
 use super::theory::ids;
-use crate::error::{Error, Result, require_at_least};
+use crate::budget::{MAX_GENERATIONS, require_range};
+use crate::error::{Error, Result};
 use crate::linalg::Factor;
 use crate::mc::{Chain, Stream};
 use crate::model::Curve;
@@ -31,6 +32,9 @@ pub struct OverparamSetup {
 impl OverparamSetup {
     /// `d >= 2`, `1 <= T0 < d`, `generations >= 1`.
     pub fn new(dim: usize, samples: usize, generations: u64) -> Result<Self> {
+        if !(2..=super::MAX_DIM).contains(&dim) {
+            return Err(Error::invalid("dim", dim, format!("the over-parameterised chain needs 2 <= d <= {}", super::MAX_DIM)));
+        }
         if samples == 0 || samples >= dim {
             return Err(Error::invalid(
                 "samples",
@@ -38,7 +42,7 @@ impl OverparamSetup {
                 format!("the over-parameterised chain needs 1 <= T0 < d = {dim} samples per generation"),
             ));
         }
-        require_at_least("generations", generations, 1)?;
+        require_range("generations", generations, MAX_GENERATIONS)?;
         Ok(OverparamSetup { dim, samples, generations })
     }
 

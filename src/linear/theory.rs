@@ -316,7 +316,11 @@ pub fn factor_curve(regime: &Regime, generations: u64) -> Vec<f64> {
     match regime {
         Regime::Replace => each(&|n| n as f64),
         Regime::Accumulate => running_sum((1..=generations).map(|i| 1.0 / (i as f64 * i as f64))),
-        Regime::Mix(lambda) => each(&|n| mix_factor(*lambda, n)),
+        Regime::Mix(lambda) => {
+            // f_1 = 1, f_n = 1 + q f_(n-1): every generation in O(1), the same sum as mix_factor.
+            let q = (1.0 - lambda) * (1.0 - lambda);
+            (1..=generations).scan(0.0, |f, _| Some(*f * q + 1.0).inspect(|&x| *f = x)).collect()
+        }
         Regime::ReplaceGrowing => running_sum((1..=generations).map(|i| 1.0 / i as f64)),
         Regime::FreshReal(p) => each(&|n| fresh_real_factor(*p, n)),
         Regime::AccumulateSubsample => subsample_factors(generations),

@@ -1,13 +1,15 @@
 //! The categorical family's command-line arguments and commands.
 
-use crate::tables::{Columns, emit_simulation, theory_table, write};
-use crate::{McArgs, OutputArgs, note};
+use crate::tables::{Columns, column, emit_simulation, theory_table, write};
+use crate::{McArgs, OutputArgs, budget, note};
 use clap::Args;
-use model_collapse::categorical::exact::{BinomialChain, diffusion_absorption_time};
+use model_collapse::budget::{Cost, Culprit};
+use model_collapse::categorical::exact::{MAX_ABSORPTION_SAMPLES, diffusion_absorption_time};
+use model_collapse::categorical::model::{AbsorptionMetric, AbsorptionModel};
 use model_collapse::categorical::theory::{CategoricalTheory, MAX_EXACT_SAMPLES, Metric, accumulate_diversity_limit, gini_simpson, ids};
 use model_collapse::categorical::{CategoricalModel, CategoricalRegime, CategoricalSetup, DEFAULT_TAIL, Initial};
-use model_collapse::error::Result;
-use model_collapse::model::{Model, Run};
+use model_collapse::error::{Error, Result};
+use model_collapse::model::{Model, Run, check_simulation, check_theory};
 use model_collapse::names::Named;
 use model_collapse::output::{Cell, Table};
 use std::process::ExitCode;
@@ -94,7 +96,8 @@ impl CategoricalArgs {
 /// `collapse theory categorical`: one row per generation, one column per closed form.
 pub(crate) fn theory(args: &CategoricalArgs, out: &OutputArgs) -> Result<ExitCode> {
     let model = CategoricalModel::new(args.setup()?);
-    let columns: Vec<_> = Metric::ALL.iter().map(|&m| (m.name(), model.theory().curve(m).map(|c| c.values))).collect();
+    check_theory(&model, &budget().limits)?;
+    let columns: Vec<_> = Metric::ALL.iter().map(|&m| (m.name(), column(model.closed_form(m)))).collect();
     write(&theory_table(model.generations(), &columns), args.meta(model.setup(), model.theory()), out)
 }
 
@@ -103,6 +106,7 @@ pub(crate) fn theory(args: &CategoricalArgs, out: &OutputArgs) -> Result<ExitCod
 pub(crate) fn simulate(args: &CategoricalArgs, metrics: &[Metric], mc_args: &McArgs, out: &OutputArgs) -> Result<ExitCode> {
     let model = CategoricalModel::new(args.setup()?);
     let mc = mc_args.monte_carlo()?;
+    check_simulation(&model, &mc, false, &budget().limits)?;
     let run = Run::new(model, &mc)?;
     let meta = args.meta(run.model.setup(), run.model.theory());
     emit_simulation(&run, metrics, Columns { metric: true, medians: false }, meta, (mc.replicates(), mc.seed()), out)
@@ -128,18 +132,31 @@ pub(crate) struct AbsorptionArgs {
 pub(crate) fn absorption(args: &AbsorptionArgs, out: &OutputArgs) -> Result<ExitCode> {
     let initial = InitialArgs { initial: args.initial.clone(), outcomes: args.outcomes };
     let p = initial.probabilities()?;
-    let mut table = Table::new(&["samples", "exact", "diffusion", "gap", "relative_gap"]);
+    let mut models = Vec::new();
     for &m in &args.samples {
-        let setup = CategoricalSetup::new(&p, m, CategoricalRegime::Replace, 1)?;
-        let exact = BinomialChain::of(&setup).expected_absorption_time(&p)?;
+        if !(1..=MAX_ABSORPTION_SAMPLES).contains(&m) {
+            let rule = format!("the exact absorption time solves a dense (M - 1) x (M - 1) system: 1 <= M <= {MAX_ABSORPTION_SAMPLES}");
+            return Err(Error::invalid("samples", m, rule));
+        }
+        models.push(AbsorptionModel::new(&p, m)?);
+    }
+    let cost = models.iter().fold(Cost::ZERO, |total, model| total.plus(model.theory_cost()));
+    let largest = args.samples.iter().copied().max().unwrap_or(1);
+    budget().limits.check(cost, 1, &Culprit::new("samples", largest as f64, 100.0))?;
+    let point_mass = p.contains(&1.0);
+    let mut columns = vec!["samples", "exact", "diffusion", "gap", "relative_gap"];
+    columns.extend(point_mass.then_some("note"));
+    let mut table = Table::new(&columns);
+    for model in &models {
+        let m = model.samples();
+        let exact = model.closed_form(AbsorptionMetric::Time).into_curve()?.values[0];
         let diffusion = diffusion_absorption_time(m, &p);
-        table.push(vec![
-            Cell::Int(m as u64),
-            exact.into(),
-            diffusion.into(),
-            (exact - diffusion).into(),
-            ((exact - diffusion) / diffusion).into(),
-        ]);
+        let relative = (!point_mass).then(|| (exact - diffusion) / diffusion);
+        let mut row = vec![Cell::Int(m as u64), exact.into(), diffusion.into(), (exact - diffusion).into(), relative.into()];
+        if point_mass {
+            row.push("relative_gap empty: p_0 is a point mass, the chain is absorbed at once and the diffusion value is 0".into());
+        }
+        table.push(row);
     }
     let meta = serde_json::json!({
         "family": "categorical", "theorem": ids::ABSORPTION_TIME.as_str(), "initial": args.initial,

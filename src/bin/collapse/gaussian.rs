@@ -1,13 +1,13 @@
 //! The Gaussian family's command-line arguments and commands.
 
-use crate::tables::{Columns, emit_simulation, theory_table, write};
-use crate::{McArgs, OutputArgs, named, note};
+use crate::tables::{Column, Columns, column, emit_simulation, theory_table, write};
+use crate::{McArgs, OutputArgs, budget, named, note};
 use clap::Args;
 use model_collapse::error::Result;
 use model_collapse::gaussian::theory::{GaussianTheory, Metric};
 use model_collapse::gaussian::{DEFAULT_THRESHOLD, Estimator, GaussianRegime, GaussianSetup};
 use model_collapse::mc::Chain;
-use model_collapse::model::{Model, Run};
+use model_collapse::model::{Model, Run, check_simulation, check_theory};
 use model_collapse::names::Named;
 use model_collapse::spectrum::Spectrum;
 use std::process::ExitCode;
@@ -71,12 +71,14 @@ impl GaussianArgs {
 /// (empty where there is none), plus the exact medians.
 pub(crate) fn theory(args: &GaussianArgs, out: &OutputArgs) -> Result<ExitCode> {
     let setup = args.setup()?;
+    check_theory(&setup, &budget().limits)?;
     let theory = GaussianTheory::new(&setup);
-    let mut columns: Vec<(&'static str, Option<Vec<f64>>)> = Vec::new();
+    let mut columns: Vec<(&'static str, Column)> = Vec::new();
     for &metric in Metric::ALL {
-        columns.push((metric.name(), theory.curve(metric).map(|c| c.values)));
+        columns.push((metric.name(), column(setup.closed_form(metric))));
         if metric == Metric::LogVarianceRatio {
-            columns.push(("median_log_variance_ratio", theory.median_curve(metric)));
+            let median = theory.median_curve(metric).ok_or_else(|| "no exact median in this setting".to_string());
+            columns.push(("median_log_variance_ratio", median));
         }
     }
     write(&theory_table(Model::generations(&setup), &columns), args.meta(&theory), out)
@@ -91,6 +93,7 @@ pub(crate) fn simulate(args: &GaussianArgs, metrics: &[Metric], mc_args: &McArgs
     let kept = setup.chain().width().saturating_mul(mc.replicates() as usize);
     let replace = setup.regime() == GaussianRegime::Replace;
     let heavy = setup.estimator() != Estimator::KnownVariance && replace && args.generations > args.samples as u64;
+    check_simulation(&setup, &mc, kept <= MEDIAN_BUDGET, &budget().limits)?;
     let meta = args.meta(&GaussianTheory::new(&setup));
     let run = if kept <= MEDIAN_BUDGET {
         Run::keeping(setup, &mc)?

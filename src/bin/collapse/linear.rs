@@ -1,7 +1,7 @@
 //! The linear family's command-line arguments and commands.
 
 use crate::tables::{Columns, emit_simulation, theory_table, write};
-use crate::{McArgs, OutputArgs, named, note};
+use crate::{McArgs, OutputArgs, budget, named, note};
 use clap::Args;
 use model_collapse::error::{Error, Result, Spelling};
 use model_collapse::linear::design::FixedDesign;
@@ -10,7 +10,7 @@ use model_collapse::linear::model::{DownstreamMetric, LinearMetric, OverparamMet
 use model_collapse::linear::overparam::OverparamSetup;
 use model_collapse::linear::theory::{Limit, limit_factor};
 use model_collapse::linear::{Design, DownstreamModel, LinearModel, LinearSetup, Regime, Spectrum};
-use model_collapse::model::{ClosedForm, Curve, Model, Run};
+use model_collapse::model::{ClosedForm, Curve, Model, Run, check_simulation, check_theory};
 use std::process::ExitCode;
 
 /// The arguments of the over-parameterised chain.
@@ -210,10 +210,11 @@ impl LinearArgs {
 /// `collapse theory linear`: `generation,expected_test_error`.
 pub(crate) fn theory(args: &LinearArgs, out: &OutputArgs) -> Result<ExitCode> {
     let model = args.model()?;
+    check_theory(&model, &budget().limits)?;
     let curve = model.closed_form(LinearMetric::TestError).into_curve()?;
     let mut meta = args.meta(Some(&curve));
     meta["limit"] = args.limit(&curve)?.into();
-    write(&theory_table(model.generations(), &[("expected_test_error", Some(curve.values))]), meta, out)
+    write(&theory_table(model.generations(), &[("expected_test_error", Ok(curve.values))]), meta, out)
 }
 
 /// Prints why a simulation has no theory column, and returns the closed form.
@@ -228,6 +229,7 @@ fn noted(closed_form: ClosedForm) -> ClosedForm {
 pub(crate) fn simulate(args: &LinearArgs, mc_args: &McArgs, out: &OutputArgs) -> Result<ExitCode> {
     let model = args.model()?;
     let mc = mc_args.monte_carlo()?;
+    check_simulation(&model, &mc, false, &budget().limits)?;
     let closed_form = noted(model.closed_form(LinearMetric::TestError));
     if let Some(curve) = closed_form.curve().filter(|c| c.is_asymptotic()) {
         note(format!(
@@ -253,14 +255,16 @@ pub(crate) fn simulate(args: &LinearArgs, mc_args: &McArgs, out: &OutputArgs) ->
 pub(crate) fn theory_downstream(args: &DownstreamArgs, out: &OutputArgs) -> Result<ExitCode> {
     let meta = args.meta();
     let model = args.model()?;
+    check_theory(&model, &budget().limits)?;
     let curve = model.closed_form(DownstreamMetric::TestError).into_curve()?;
-    write(&theory_table(model.generations(), &[("expected_test_error", Some(curve.values))]), meta, out)
+    write(&theory_table(model.generations(), &[("expected_test_error", Ok(curve.values))]), meta, out)
 }
 
 /// `collapse simulate downstream`.
 pub(crate) fn simulate_downstream(args: &DownstreamArgs, mc_args: &McArgs, out: &OutputArgs) -> Result<ExitCode> {
     let model = args.model()?;
     let mc = mc_args.monte_carlo()?;
+    check_simulation(&model, &mc, false, &budget().limits)?;
     noted(model.closed_form(DownstreamMetric::TestError));
     let run = Run::new(model, &mc)?;
     emit_simulation(&run, &[DownstreamMetric::TestError], Columns::default(), args.meta(), (mc.replicates(), mc.seed()), out)
@@ -269,14 +273,16 @@ pub(crate) fn simulate_downstream(args: &DownstreamArgs, mc_args: &McArgs, out: 
 /// `collapse theory overparam`: `generation,expected_relative_distance`.
 pub(crate) fn theory_overparam(args: &OverparamArgs, out: &OutputArgs) -> Result<ExitCode> {
     let setup = args.setup()?;
+    check_theory(&setup, &budget().limits)?;
     let values = setup.curve().values;
-    write(&theory_table(Model::generations(&setup), &[("expected_relative_distance", Some(values))]), args.meta(), out)
+    write(&theory_table(Model::generations(&setup), &[("expected_relative_distance", Ok(values))]), args.meta(), out)
 }
 
 /// `collapse simulate overparam`.
 pub(crate) fn simulate_overparam(args: &OverparamArgs, mc_args: &McArgs, out: &OutputArgs) -> Result<ExitCode> {
     let setup = args.setup()?;
     let mc = mc_args.monte_carlo()?;
+    check_simulation(&setup, &mc, false, &budget().limits)?;
     let run = Run::new(setup, &mc)?;
     emit_simulation(&run, &[OverparamMetric::RelativeDistance], Columns::default(), args.meta(), (mc.replicates(), mc.seed()), out)
 }

@@ -6,7 +6,8 @@
 #![allow(rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use clap::builder::{PossibleValuesParser, TypedValueParser};
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
+use model_collapse::budget::Limits;
 use model_collapse::catalog;
 use model_collapse::error::{Result, Spelling};
 use model_collapse::mc::MonteCarlo;
@@ -15,6 +16,7 @@ use model_collapse::output::{Cell, Format, Table, to_json_string};
 use model_collapse::verify;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::OnceLock;
 
 mod categorical;
 mod gaussian;
@@ -27,7 +29,7 @@ use gaussian::GaussianArgs;
 use linear::{DownstreamArgs, LinearArgs, OverparamArgs};
 use model_collapse::categorical::theory::Metric as CategoricalMetric;
 use model_collapse::gaussian::theory::Metric;
-use tables::{default_format, emit};
+use tables::{default_format, emit, print_out};
 
 /// The command line's parser of an enum with fixed names: its names are the
 /// possible values `--help` lists, and a wrong value gets clap's error.
@@ -64,6 +66,29 @@ const FORMAT_HELP: &str = "Output format: csv, json or table. Default: table whe
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Run even when the work is estimated to take longer than 10 minutes (every command estimates
+    /// its memory and time from its sizes before it starts, and refuses beyond the limits; memory
+    /// beyond half of this machine's is always refused)
+    #[arg(long, global = true)]
+    allow_long: bool,
+    /// Allow more --threads than this machine has cores
+    #[arg(long, global = true)]
+    allow_more_threads: bool,
+}
+
+/// What this run may use: this machine's limits, with what the user allowed.
+pub(crate) struct Budget {
+    /// Time, memory and cores.
+    pub(crate) limits: Limits,
+    /// Whether `--threads` may exceed the cores.
+    pub(crate) allow_more_threads: bool,
+}
+
+static BUDGET: OnceLock<Budget> = OnceLock::new();
+
+/// The run's budget (this machine's limits until `main` sets the user's).
+pub(crate) fn budget() -> &'static Budget {
+    BUDGET.get_or_init(|| Budget { limits: Limits::of_this_machine(), allow_more_threads: false })
 }
 
 #[derive(Subcommand)]
@@ -237,8 +262,16 @@ struct McArgs {
 
 impl McArgs {
     fn monte_carlo(&self) -> Result<MonteCarlo> {
-        MonteCarlo::new(self.replicates, self.seed, self.threads)
+        monte_carlo(self.replicates, self.seed, self.threads)
     }
+}
+
+/// The replication of a run, its threads within the budget.
+fn monte_carlo(replicates: u64, seed: u64, threads: Option<usize>) -> Result<MonteCarlo> {
+    if let Some(k) = threads {
+        budget().limits.check_threads(k, budget().allow_more_threads)?;
+    }
+    MonteCarlo::new(replicates, seed, threads)
 }
 
 /// Where and how a command prints.
@@ -273,13 +306,34 @@ struct VerifyArgs {
 }
 
 fn main() -> ExitCode {
-    match run(Cli::parse()) {
+    // An interrupted run leaves no temporary file behind.
+    let _ = ctrlc::set_handler(|| {
+        model_collapse::output::remove_temporary_files();
+        std::process::exit(130);
+    });
+    let matches = accepting_negative_numbers(Cli::command()).get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
+    let limits = Limits::of_this_machine();
+    let limits = if cli.allow_long { limits.allowing_long() } else { limits };
+    let _ = BUDGET.set(Budget { limits, allow_more_threads: cli.allow_more_threads });
+    match run(cli) {
         Ok(code) => code,
         Err(e) => {
             eprintln!("error: {}", e.message(Spelling::Flag));
             ExitCode::from(2)
         }
     }
+}
+
+/// Every option that takes a value accepts a negative number (`--sigma -1`
+/// reaches the rule "must be >= 0" instead of clap's "unexpected argument").
+fn accepting_negative_numbers(command: clap::Command) -> clap::Command {
+    command
+        .mut_args(|a| if a.get_action().takes_values() { a.allow_negative_numbers(true) } else { a })
+        .mut_subcommands(accepting_negative_numbers)
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
@@ -315,7 +369,10 @@ fn note(text: impl std::fmt::Display) {
 }
 
 fn run_verify(args: &VerifyArgs) -> Result<ExitCode> {
-    let report = catalog::verify(&args.ids, args.seed, args.replicates, args.threads)?;
+    if let Some(k) = args.threads {
+        budget().limits.check_threads(k, budget().allow_more_threads)?;
+    }
+    let report = catalog::verify(&args.ids, args.seed, args.replicates, args.threads, &budget().limits)?;
     let text = match args.format {
         Format::Json => to_json_string(&report),
         Format::Csv => verify_table(&report).to_csv(),
@@ -406,6 +463,6 @@ fn list(format: Option<Format>) -> Result<ExitCode> {
             .collect::<Vec<_>>()
             .join("\n"),
     };
-    print!("{text}");
+    print_out(&text)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -2,11 +2,13 @@
 //! generation, and the Monte Carlo summaries beside them.
 
 use crate::OutputArgs;
-use model_collapse::error::Result;
-use model_collapse::model::{Model, Run};
-use model_collapse::output::{Cell, Format, Table, to_json_string, write_atomically};
+use model_collapse::error::Error;
+use model_collapse::error::{Result, Spelling};
+use model_collapse::model::{ClosedForm, Model, Run};
+use model_collapse::output::{Cell, Format, Table, remove_temporary_files, to_json_string, write_atomically};
 use model_collapse::stats::median;
 use std::io::IsTerminal;
+use std::io::Write;
 use std::ops::RangeInclusive;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -20,10 +22,21 @@ pub(crate) fn default_format(format: Option<Format>) -> Format {
 pub(crate) fn emit(text: &str, output: &Option<PathBuf>) -> Result<()> {
     match output {
         Some(path) => write_atomically(path, text).map_err(|e| e.for_parameter("output")),
-        None => {
-            print!("{text}");
-            Ok(())
+        None => print_out(text),
+    }
+}
+
+/// Prints `text` on standard output. A closed pipe (`collapse ... | head -1`)
+/// ends the program quietly with the conventional status 141 (128 + SIGPIPE).
+pub(crate) fn print_out(text: &str) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            remove_temporary_files();
+            std::process::exit(141)
         }
+        Err(e) => Err(Error::io("write", "the standard output", e)),
     }
 }
 
@@ -53,15 +66,31 @@ pub(crate) fn write(table: &Table, meta: serde_json::Value, out: &OutputArgs) ->
     Ok(ExitCode::SUCCESS)
 }
 
-/// Closed forms, one row per generation and one column per curve (empty where
-/// a curve is absent): `generation,<name>,...`.
-pub(crate) fn theory_table(generations: RangeInclusive<u64>, columns: &[(&'static str, Option<Vec<f64>>)]) -> Table {
+/// A column of closed-form values, or the reason it is empty.
+pub(crate) type Column = std::result::Result<Vec<f64>, String>;
+
+/// The values of a closed form, or its absence's reason as the command line spells it.
+pub(crate) fn column(closed_form: ClosedForm) -> Column {
+    closed_form.into_curve().map(|c| c.values).map_err(|why| why.message(Spelling::Flag))
+}
+
+/// Closed forms, one row per generation and one column per curve:
+/// `generation,<name>,...`; where a curve is absent its cells are empty and a
+/// last column `note` says why.
+pub(crate) fn theory_table(generations: RangeInclusive<u64>, columns: &[(&'static str, Column)]) -> Table {
     let first = *generations.start();
-    let names: Vec<&'static str> = std::iter::once("generation").chain(columns.iter().map(|c| c.0)).collect();
+    let absent: Vec<String> = columns.iter().filter_map(|(name, c)| c.as_ref().err().map(|why| format!("{name}: {why}"))).collect();
+    let mut names: Vec<&'static str> = std::iter::once("generation").chain(columns.iter().map(|c| c.0)).collect();
+    names.extend((!absent.is_empty()).then_some("note"));
+    let note = absent.join("; ");
     let mut table = Table::new(&names);
     for g in generations {
-        let row = columns.iter().map(|(_, c)| c.as_ref().map(|v| v[(g - first) as usize]).into());
-        table.push(std::iter::once(Cell::Int(g)).chain(row).collect());
+        let row = columns.iter().map(|(_, c)| c.as_ref().ok().map(|v| v[(g - first) as usize]).into());
+        let mut row: Vec<Cell> = std::iter::once(Cell::Int(g)).chain(row).collect();
+        if !absent.is_empty() {
+            row.push(note.clone().into());
+        }
+        table.push(row);
     }
     table
 }
@@ -76,11 +105,19 @@ pub(crate) struct Columns {
 }
 
 /// One row per metric and generation: `generation[,metric],mean,std_error,
-/// ci_low,ci_high[,median],theory,z[,median_theory],replicates`, and
-/// `mean_over_theory` last when the closed form is only a large-`T` reference.
+/// ci_low,ci_high[,median],theory,z[,median_theory],replicates`,
+/// `mean_over_theory` when the closed form is only a large-`T` reference, and
+/// last a `note` that says why a cell of the row is empty, when one is.
 pub(crate) fn simulation_table<M: Model>(run: &Run<M>, metrics: &[M::Metric], columns: Columns) -> Table {
-    let curves: Vec<_> = metrics.iter().map(|&m| run.closed_form(m).curve().cloned()).collect();
+    let closed: Vec<ClosedForm> = metrics.iter().map(|&m| run.closed_form(m)).collect();
+    let curves: Vec<_> = closed.iter().map(|c| c.curve().cloned()).collect();
     let asymptotic = curves.iter().flatten().any(|c| c.is_asymptotic());
+    let notes: Vec<Vec<String>> = metrics
+        .iter()
+        .zip(&closed)
+        .flat_map(|(&metric, closed)| run.model.generations().map(move |g| row_notes(run, metric, g, closed, columns)))
+        .collect();
+    let noted = notes.iter().any(|n| !n.is_empty());
     let mut names = vec!["generation"];
     names.extend(columns.metric.then_some("metric"));
     names.extend(["mean", "std_error", "ci_low", "ci_high"]);
@@ -89,8 +126,10 @@ pub(crate) fn simulation_table<M: Model>(run: &Run<M>, metrics: &[M::Metric], co
     names.extend(columns.medians.then_some("median_theory"));
     names.push("replicates");
     names.extend(asymptotic.then_some("mean_over_theory"));
+    names.extend(noted.then_some("note"));
     let mut table = Table::new(&names);
     let first = *run.model.generations().start();
+    let mut notes = notes.into_iter();
     for (&metric, curve) in metrics.iter().zip(&curves) {
         let medians = if columns.medians { run.model.median_closed_form(metric) } else { None };
         for g in run.model.generations() {
@@ -101,7 +140,8 @@ pub(crate) fn simulation_table<M: Model>(run: &Run<M>, metrics: &[M::Metric], co
             if columns.metric {
                 row.push(metric.to_string().into());
             }
-            row.extend([s.mean.into(), s.std_error.into(), s.ci_low.into(), s.ci_high.into()]);
+            let spread = |x: f64| s.has_spread().then_some(x);
+            row.extend([s.mean.into(), spread(s.std_error).into(), spread(s.ci_low).into(), spread(s.ci_high).into()]);
             if columns.medians {
                 row.push((!run.values.is_empty()).then(|| median(&mut run.observations(metric, g))).into());
             }
@@ -113,10 +153,35 @@ pub(crate) fn simulation_table<M: Model>(run: &Run<M>, metrics: &[M::Metric], co
             if asymptotic {
                 row.push(t.map(|t| s.mean / t).into());
             }
+            let note = notes.next().unwrap_or_default();
+            if noted {
+                row.push(note.join("; ").into());
+            }
             table.push(row);
         }
     }
     table
+}
+
+/// Why cells of a simulation row are empty, if they are.
+fn row_notes<M: Model>(run: &Run<M>, metric: M::Metric, generation: u64, closed: &ClosedForm, columns: Columns) -> Vec<String> {
+    let s = run.summary(metric, generation);
+    let mut notes = Vec::new();
+    if let ClosedForm::Absent(why) = closed {
+        notes.push(format!("theory empty: {}", why.message(Spelling::Flag)));
+    }
+    if !s.has_spread() {
+        notes.push("one replicate: no standard error, interval or z".into());
+    } else if s.std_error == 0.0 && closed.curve().is_some() {
+        notes.push("every replicate gave the same value: no z".into());
+    }
+    if columns.medians && run.values.is_empty() {
+        notes.push("median empty: the values were not kept (too many)".into());
+    }
+    if columns.medians && run.model.median_closed_form(metric).is_none() {
+        notes.push("median_theory empty: no exact median in this setting".into());
+    }
+    notes
 }
 
 /// Prints a simulation table, with the replication in the description.
