@@ -11,7 +11,7 @@
 //!
 //! | limit | default | lifted by |
 //! |---|---|---|
-//! | time | [`DEFAULT_SECONDS`] of estimated work | `allow_long` (`--allow-long`) |
+//! | time | [`DEFAULT_SECONDS`] of estimated work (another with `--time-limit`) | `allow_long` (`--allow-long`) |
 //! | memory | half of this machine's physical memory | never: use smaller sizes |
 //! | threads | this machine's cores | `allow_more_threads` (`--allow-more-threads`) |
 
@@ -126,6 +126,15 @@ impl Limits {
     /// This machine's: [`DEFAULT_SECONDS`], half of its physical memory, its cores.
     pub fn of_this_machine() -> Self {
         Limits { seconds: DEFAULT_SECONDS, memory: 0.5 * physical_memory(), cores: cores() }
+    }
+
+    /// The same limits with another time limit (`seconds > 0`).
+    pub fn with_seconds(mut self, seconds: f64) -> Result<Self> {
+        if !(seconds > 0.0 && seconds.is_finite()) {
+            return Err(Error::invalid("time_limit", seconds, "must be a positive number of seconds"));
+        }
+        self.seconds = seconds;
+        Ok(self)
     }
 
     /// The same limits without the time limit.

@@ -44,7 +44,7 @@ pub enum Error {
     Io {
         /// The parameter that named the path, when known (`output`).
         parameter: Option<&'static str>,
-        /// What was tried: `read`, `write`, `create the directory`.
+        /// What was tried: `read`, `write`, `create`.
         action: &'static str,
         /// The path.
         path: String,

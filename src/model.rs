@@ -347,6 +347,11 @@ impl<M: Model> Model for &M {
     }
 }
 
+/// The work of a replicate beside its model's own: seeding its stream,
+/// allocating its buffers, merging its observations (measured: a million tiny
+/// replicates take about a second on two cores).
+pub const REPLICATE_OVERHEAD: f64 = 2000.0;
+
 /// The budget of the closed forms of `model` ([`Model::theory_cost`]).
 pub fn check_theory<M: Model>(model: &M, limits: &Limits) -> Result<()> {
     let culprit = Culprit::largest(model.sizes()).unwrap_or_else(|| Culprit::new("generations", 1.0, 1.0));
@@ -365,7 +370,8 @@ pub fn check_simulation<M: Model>(model: &M, mc: &MonteCarlo, keep: bool, limits
     let wave = WAVE_PER_THREAD as f64 * threads * width * (32.0 + if keep { 8.0 * BLOCK as f64 } else { 0.0 });
     let kept = if keep { replicates * width * 8.0 } else { 0.0 };
     let memory = threads * per.memory + wave + 80.0 * width + kept;
-    let cost = Cost::new(memory, replicates * per.work).plus(model.theory_cost());
+    let work = replicates * (per.work + REPLICATE_OVERHEAD + 10.0 * width);
+    let cost = Cost::new(memory, work).plus(model.theory_cost());
     let sizes = model.sizes().into_iter().chain([Culprit::new("replicates", replicates, 1000.0)]);
     let culprit = Culprit::largest(sizes).unwrap_or_else(|| Culprit::new("replicates", replicates, 1000.0));
     limits.check(cost, threads as usize, &culprit)

@@ -53,7 +53,7 @@ fn zero_generations_and_replicates() {
     rejects(&with(THEORY, &["--generations", "0"]), &["--generations", "0", "must be between 1 and"]);
     rejects(&["simulate", "linear", "--regime", "replace", "--replicates", "0"], &["--replicates", "0", "must be between 1 and"]);
     rejects(&with(SIMULATE, &["--threads", "0"]), &["--threads", "0", "must be between 1 and"]);
-    rejects(&["verify", "--replicates", "0"], &["--replicates", "0", "at least 2 replicates"]);
+    rejects(&["verify", "--replicates", "0"], &["--replicates", "0", "at least 100 replicates"]);
 }
 
 #[test]

@@ -115,4 +115,5 @@ fn cli_output_identical_for_one_and_several_threads() {
     assert!(!one.is_empty());
     assert_eq!(one, simulate("2"));
     assert_eq!(one, simulate("4"));
+    assert_eq!(one, simulate("64"), "more threads than cores (--allow-more-threads)");
 }

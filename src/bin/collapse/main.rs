@@ -74,6 +74,9 @@ struct Cli {
     /// Allow more --threads than this machine has cores
     #[arg(long, global = true)]
     allow_more_threads: bool,
+    /// The longest estimated run accepted without --allow-long, in seconds
+    #[arg(long, global = true, value_name = "SECONDS", default_value_t = model_collapse::budget::DEFAULT_SECONDS)]
+    time_limit: f64,
 }
 
 /// What this run may use: this machine's limits, with what the user allowed.
@@ -279,7 +282,9 @@ fn monte_carlo(replicates: u64, seed: u64, threads: Option<usize>) -> Result<Mon
 struct OutputArgs {
     #[arg(long, value_parser = named::<Format>(), help = FORMAT_HELP)]
     format: Option<Format>,
-    /// Write to this file (atomically: complete or not at all) instead of stdout
+    /// Write to this file instead of stdout: a regular file is replaced whole or not at all; a
+    /// symlink is written through to its target; a device, FIFO or process substitution is
+    /// written into, never replaced
     #[arg(long, short)]
     output: Option<PathBuf>,
 }
@@ -294,7 +299,9 @@ struct VerifyArgs {
     /// Seed of the run; each check derives its own seed from it, its theorem id and its position
     #[arg(long, default_value_t = verify::DEFAULT_SEED)]
     seed: u64,
-    /// Replicates per check
+    /// Replicates per check, at least 100: the tolerance is a normal quantile, so the
+    /// stated false-alarm probability needs many replicates; fewer also costs the negative
+    /// controls their power
     #[arg(long, default_value_t = verify::DEFAULT_REPLICATES)]
     replicates: u64,
     /// Worker threads (default: all cores); the output is identical for any number
@@ -316,8 +323,14 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => e.exit(),
     };
-    let limits = Limits::of_this_machine();
-    let limits = if cli.allow_long { limits.allowing_long() } else { limits };
+    let limits = match Limits::of_this_machine().with_seconds(cli.time_limit) {
+        Ok(limits) if cli.allow_long => limits.allowing_long(),
+        Ok(limits) => limits,
+        Err(e) => {
+            eprintln!("error: {}", e.message(Spelling::Flag));
+            return ExitCode::from(2);
+        }
+    };
     let _ = BUDGET.set(Budget { limits, allow_more_threads: cli.allow_more_threads });
     match run(cli) {
         Ok(code) => code,

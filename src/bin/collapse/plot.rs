@@ -49,11 +49,9 @@ pub(crate) fn plot(args: &PlotArgs) -> Result<ExitCode> {
         }
     };
     check_budget(&specs, args)?;
-    std::fs::create_dir_all(&args.dir).map_err(|e| Error::io("create the directory", args.dir.display(), e).for_parameter("dir"))?;
+    std::fs::create_dir_all(&args.dir).map_err(|e| Error::io("create", args.dir.display(), e).for_parameter("dir"))?;
     match (&args.data, specs.len() > 1) {
-        (Some(data), true) => {
-            std::fs::create_dir_all(data).map_err(|e| Error::io("create the directory", data.display(), e).for_parameter("data"))?
-        }
+        (Some(data), true) => std::fs::create_dir_all(data).map_err(|e| Error::io("create", data.display(), e).for_parameter("data"))?,
         (Some(data), false) => check_data_file(data)?,
         (None, _) => {}
     }

@@ -111,11 +111,15 @@ pub(crate) struct Columns {
 pub(crate) fn simulation_table<M: Model>(run: &Run<M>, metrics: &[M::Metric], columns: Columns) -> Table {
     let closed: Vec<ClosedForm> = metrics.iter().map(|&m| run.closed_form(m)).collect();
     let curves: Vec<_> = closed.iter().map(|c| c.curve().cloned()).collect();
+    let medians: Vec<Option<Vec<f64>>> =
+        metrics.iter().map(|&m| if columns.medians { run.model.median_closed_form(m) } else { None }).collect();
     let asymptotic = curves.iter().flatten().any(|c| c.is_asymptotic());
     let notes: Vec<Vec<String>> = metrics
         .iter()
-        .zip(&closed)
-        .flat_map(|(&metric, closed)| run.model.generations().map(move |g| row_notes(run, metric, g, closed, columns)))
+        .zip(closed.iter().zip(&medians))
+        .flat_map(|(&metric, (closed, median))| {
+            run.model.generations().map(move |g| row_notes(run, metric, g, closed, columns, median.is_some()))
+        })
         .collect();
     let noted = notes.iter().any(|n| !n.is_empty());
     let mut names = vec!["generation"];
@@ -130,8 +134,7 @@ pub(crate) fn simulation_table<M: Model>(run: &Run<M>, metrics: &[M::Metric], co
     let mut table = Table::new(&names);
     let first = *run.model.generations().start();
     let mut notes = notes.into_iter();
-    for (&metric, curve) in metrics.iter().zip(&curves) {
-        let medians = if columns.medians { run.model.median_closed_form(metric) } else { None };
+    for ((&metric, curve), medians) in metrics.iter().zip(&curves).zip(&medians) {
         for g in run.model.generations() {
             let i = (g - first) as usize;
             let s = run.summary(metric, g);
@@ -164,7 +167,14 @@ pub(crate) fn simulation_table<M: Model>(run: &Run<M>, metrics: &[M::Metric], co
 }
 
 /// Why cells of a simulation row are empty, if they are.
-fn row_notes<M: Model>(run: &Run<M>, metric: M::Metric, generation: u64, closed: &ClosedForm, columns: Columns) -> Vec<String> {
+fn row_notes<M: Model>(
+    run: &Run<M>,
+    metric: M::Metric,
+    generation: u64,
+    closed: &ClosedForm,
+    columns: Columns,
+    median: bool,
+) -> Vec<String> {
     let s = run.summary(metric, generation);
     let mut notes = Vec::new();
     if let ClosedForm::Absent(why) = closed {
@@ -178,7 +188,7 @@ fn row_notes<M: Model>(run: &Run<M>, metric: M::Metric, generation: u64, closed:
     if columns.medians && run.values.is_empty() {
         notes.push("median empty: the values were not kept (too many)".into());
     }
-    if columns.medians && run.model.median_closed_form(metric).is_none() {
+    if columns.medians && !median {
         notes.push("median_theory empty: no exact median in this setting".into());
     }
     notes

@@ -1,0 +1,202 @@
+//! Limits and outputs (issue 13): work the budget refuses before it starts,
+//! numbers that are right or absent with the reason, and outputs that reach
+//! pipes, devices and symlinks without clobbering them.
+
+mod common;
+
+use common::collapse;
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Runs a command that must be refused before any output, with status 2 and a
+/// one-line error holding every fragment.
+fn refused(args: &[&str], fragments: &[&str]) -> String {
+    let out = collapse(args);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+    assert!(out.stdout.is_empty(), "{args:?} printed before failing");
+    assert_eq!(err.lines().count(), 1, "{args:?}: the error is one line: {err}");
+    for f in fragments {
+        assert!(err.contains(f), "{args:?}: `{f}` missing from: {err}");
+    }
+    err
+}
+
+/// A scratch directory of this test process, made empty.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("collapse-limits-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The file names in `dir`, sorted.
+fn names(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn work_beyond_the_time_limit_is_refused_naming_the_size_and_the_way_out() {
+    let err = refused(
+        &["simulate", "linear", "--regime", "replace", "--replicates", "1000000000"],
+        &["--replicates = 1000000000", "beyond the limit of 10.0 minutes", "--allow-long"],
+    );
+    assert!(err.contains("hours") || err.contains("days"), "the estimate is in a readable unit: {err}");
+    // --time-limit lowers the limit; --allow-long lifts it.
+    let small = ["simulate", "linear", "--regime", "replace", "--generations", "3", "--replicates", "2000"];
+    refused(&[&small[..], &["--time-limit", "0.00001"]].concat(), &["--replicates = 2000", "--allow-long"]);
+    let out = collapse(&[&small[..], &["--time-limit", "0.00001", "--allow-long"]].concat());
+    assert!(out.status.success(), "{}", stderr(&out));
+    for bad in ["0", "-1", "NaN", "inf"] {
+        refused(&["theory", "linear", "--regime", "replace", "--time-limit", bad], &["--time-limit", bad, "positive"]);
+    }
+}
+
+#[test]
+fn settings_too_large_to_hold_are_refused_before_allocating() {
+    refused(
+        &["simulate", "linear", "--regime", "replace", "--dim", "10000", "--samples", "1000000"],
+        &["--samples = 1000000", "1000000 x 10000", "268435456"],
+    );
+    refused(&["theory", "linear", "--regime", "replace", "--generations", "10000000000"], &["--generations"]);
+    refused(&["theory", "linear", "--regime", "replace", "--generations", "18446744073709551615"], &["--generations"]);
+    refused(&["theory", "categorical", "--outcomes", "100000000"], &["--outcomes = 100000000", "at most 10000000"]);
+}
+
+#[test]
+fn threads_beyond_the_cores_are_refused_unless_asked() {
+    // The same bits for any --threads, beyond the cores with --allow-more-threads
+    // included: tests/determinism.rs.
+    refused(
+        &["simulate", "linear", "--regime", "replace", "--replicates", "10", "--threads", "100000"],
+        &["--threads = 100000", "cores", "--allow-more-threads"],
+    );
+    refused(
+        &["simulate", "linear", "--regime", "replace", "--replicates", "10", "--threads", "100000", "--allow-more-threads"],
+        &["--threads = 100000", "1024"],
+    );
+}
+
+#[test]
+fn bad_numbers_reach_their_rule_even_when_negative() {
+    refused(&["theory", "linear", "--regime", "replace", "--sigma", "-1"], &["--sigma = -1", ">= 0"]);
+    refused(&["theory", "linear", "--regime", "replace", "--ridge", "-0.5"], &["--ridge = -0.5"]);
+    refused(&["theory", "categorical", "--initial", "list:1,"], &["--initial = list:1,", "entry 2", "empty"]);
+    refused(&["theory", "categorical", "--initial", "list:"], &["--initial = list:"]);
+}
+
+#[test]
+fn one_replicate_gives_a_mean_and_says_why_there_is_no_interval() {
+    let out = collapse(&["simulate", "linear", "--regime", "replace", "--generations", "2", "--replicates", "1", "--format", "csv"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    assert_eq!(header, ["generation", "mean", "std_error", "ci_low", "ci_high", "theory", "z", "replicates", "note"]);
+    for line in lines {
+        let (cells, note) = line.split_once(",\"").expect("a quoted note");
+        let cells: Vec<&str> = cells.split(',').collect();
+        assert!(cells[1].parse::<f64>().unwrap().is_finite(), "{line}");
+        assert_eq!(&cells[2..5], ["", "", ""], "no standard error or interval: {line}");
+        assert_eq!(cells[6], "", "no z: {line}");
+        assert!(note.starts_with("one replicate"), "{line}");
+    }
+    let out = collapse(&["simulate", "linear", "--regime", "replace", "--generations", "1", "--replicates", "1", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let row = &json["rows"][0];
+    assert!(row["std_error"].is_null() && row["ci_low"].is_null() && row["z"].is_null(), "{row}");
+    assert!(row["mean"].is_f64(), "{row}");
+}
+
+#[test]
+fn a_point_mass_start_has_no_relative_gap_and_says_why() {
+    let out = collapse(&["theory", "absorption", "--samples", "10", "--initial", "list:1", "--format", "csv"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "samples,exact,diffusion,gap,relative_gap,note");
+    assert!(lines[1].starts_with("10,1,0,1,,\"relative_gap empty: p_0 is a point mass"), "{}", lines[1]);
+}
+
+#[test]
+fn a_closed_pipe_ends_the_run_quietly_with_status_141() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_collapse"))
+        .args(["simulate", "linear", "--regime", "replace", "--replicates", "20", "--generations", "200000", "--format", "csv"])
+        .args(["--dim", "1", "--samples", "5"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    assert!(first.starts_with("generation,mean"), "{first}");
+    // The reader is dropped here, as `head -1` would.
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(141), "{}", stderr(&out));
+    assert!(out.stderr.is_empty(), "no message for a closed pipe: {}", stderr(&out));
+}
+
+#[test]
+fn output_writes_through_devices_and_symlinks_and_replaces_regular_files_whole() {
+    use std::os::unix::fs::FileTypeExt;
+    let theory = ["theory", "linear", "--regime", "replace", "--generations", "2", "--format", "csv", "--output"];
+    // A device is written to, never replaced by a file.
+    let out = collapse(&[&theory[..], &["/dev/null"]].concat());
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(std::fs::metadata("/dev/null").unwrap().file_type().is_char_device());
+    // A symlink stays a symlink; its target receives the table.
+    let dir = scratch("symlink");
+    let target = dir.join("target.csv");
+    std::fs::write(&target, "old\n").unwrap();
+    let link = dir.join("link.csv");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let out = collapse(&[&theory[..], &[link.to_str().unwrap()]].concat());
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    let written = std::fs::read_to_string(&target).unwrap();
+    assert_eq!(written.lines().count(), 3, "{written}");
+    assert!(written.starts_with("generation,"), "{written}");
+    // A regular file is replaced whole, and no temporary file is left behind.
+    let out = collapse(&[&theory[..], &[target.to_str().unwrap()]].concat());
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), written);
+    assert_eq!(names(&dir), ["link.csv", "target.csv"]);
+    // A refused run leaves the old file as it was.
+    std::fs::write(&target, "kept\n").unwrap();
+    refused(&["theory", "linear", "--regime", "replace", "--sigma", "-1", "--output", target.to_str().unwrap()], &["--sigma"]);
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "kept\n");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_figure_is_written_with_its_data_or_not_at_all() {
+    let dir = scratch("figure");
+    let data = dir.join("numbers.csv");
+    let out =
+        collapse(&["plot", "categorical-fixation", "--replicates", "20", "--data", data.to_str().unwrap(), "--dir", dir.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(names(&dir), ["categorical-fixation.png", "categorical-fixation.svg", "numbers.csv"]);
+    assert!(std::fs::read_to_string(&data).unwrap().starts_with("panel,series,style,x,y,low,high"));
+    let empty = scratch("figure-refused");
+    refused(&["plot", "categorical-fixation", "--replicates", "1000000000000", "--dir", empty.to_str().unwrap()], &["--replicates"]);
+    // A --data path that cannot be written is found before the work starts.
+    let missing = empty.join("no-such-dir").join("numbers.csv");
+    refused(
+        &["plot", "categorical-fixation", "--replicates", "20", "--dir", empty.to_str().unwrap(), "--data", missing.to_str().unwrap()],
+        &["--data"],
+    );
+    assert!(names(&empty).is_empty(), "nothing written: {:?}", names(&empty));
+    std::fs::remove_dir_all(&dir).unwrap();
+    std::fs::remove_dir_all(&empty).unwrap();
+}
