@@ -68,7 +68,7 @@ impl Cell {
     fn full(&self) -> String {
         match self {
             Cell::Int(x) => x.to_string(),
-            Cell::Num(x) => x.to_string(),
+            Cell::Num(x) => shortest(*x),
             Cell::Text(s) => s.clone(),
             Cell::Missing => String::new(),
         }
@@ -80,6 +80,13 @@ impl Cell {
             other => other.full(),
         }
     }
+}
+
+/// `x` in the fewest digits that read back to the same number: plain, or in
+/// scientific notation below `1e-6` and from `1e21` in magnitude (where plain
+/// would spell up to 300 zeros), as JavaScript and pandas print numbers.
+pub fn shortest(x: f64) -> String {
+    if x != 0.0 && x.is_finite() && !(1e-6..1e21).contains(&x.abs()) { format!("{x:e}") } else { x.to_string() }
 }
 
 /// `x` with `digits` significant digits, in plain or scientific notation.
@@ -324,6 +331,25 @@ mod tests {
         assert_eq!(format_sig(1234.5678, 6), "1234.57");
         assert_eq!(format_sig(1.5e-7, 3), "1.50e-7");
         assert_eq!(format_sig(0.0, 6), "0");
+    }
+
+    #[test]
+    fn shortest_is_plain_in_the_middle_scientific_at_the_extremes_and_reads_back() {
+        let cases = [
+            (0.0, "0"),
+            (123.0, "123"),
+            (0.5, "0.5"),
+            (1e-6, "0.000001"),
+            (-2e-300, "-2e-300"),
+            (1e21, "1e21"),
+            (9.5e20, "950000000000000000000"),
+        ];
+        for (x, text) in cases {
+            assert_eq!(shortest(x), text);
+        }
+        for x in [0.1123595505617978, 1.8e-300, 5e-324, f64::MAX, 7.766991760860265e-8, 1.0 / 3.0] {
+            assert_eq!(shortest(x).parse::<f64>().unwrap().to_bits(), x.to_bits(), "{x}");
+        }
     }
 
     #[test]

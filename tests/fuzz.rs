@@ -7,8 +7,9 @@
 //! signal), or a run past its time limit.
 //!
 //! A small corpus runs with `cargo test`; the large one (2000 invocations) is
-//! `cargo test --release --test fuzz -- --ignored`. Both print their counts per
-//! class.
+//! `cargo test --release --test fuzz -- --ignored --nocapture` (`FUZZ_SEED=n`
+//! for another corpus). Both print their counts per class. The parser of
+//! custom schedule files is also fuzzed on its own.
 
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -151,23 +152,80 @@ fn scratch() -> PathBuf {
     dir
 }
 
-/// A random custom schedule file: lines of numbers, some extreme or malformed.
-fn schedule_file(rng: &mut ChaCha8Rng, dir: &Path, i: usize) -> PathBuf {
-    let pieces = ["1", "0", "-1", "1e308", "NaN", "inf", "0.5", "", "x", "1e-320", "2"];
-    let rows = rng.random_range(0..6);
-    let mut text = String::new();
-    for n in 1..=rows {
-        let count = if rng.random_bool(0.8) { n } else { rng.random_range(0..n + 2) };
-        let row: Vec<&str> = (0..count).map(|_| pieces[rng.random_range(0..pieces.len())]).collect();
-        text += &row.join(",");
-        text.push('\n');
+/// Random rows of weights, some extreme or malformed: row `n` mostly holds `n`
+/// entries, as a schedule's generation `n` needs.
+fn schedule_rows(rng: &mut ChaCha8Rng) -> Vec<Vec<&'static str>> {
+    let pieces = ["1", "0", "-1", "1e308", "NaN", "nan", "inf", "0.5", "", "x", "1e-320", "5e-324", "2", "1.0"];
+    (1..=rng.random_range(0..6))
+        .map(|n| {
+            let count = if rng.random_bool(0.8) { n } else { rng.random_range(0..n + 2) };
+            (0..count).map(|_| pieces[rng.random_range(0..pieces.len())]).collect()
+        })
+        .collect()
+}
+
+/// A random schedule text, CSV (a row per line, sometimes a comment or a
+/// blank line) or TOML (`weights = [[..], ..]`, sometimes malformed).
+fn schedule_text(rng: &mut ChaCha8Rng, toml: bool) -> String {
+    let rows = schedule_rows(rng);
+    if toml {
+        let rows: Vec<String> = rows.iter().map(|r| format!("[{}]", r.join(", "))).collect();
+        let key = if rng.random_bool(0.9) { "weights" } else { "weight" };
+        return format!("{key} = [{}]\n", rows.join(",\n  "));
     }
-    let path = dir.join(format!("w{i}.{}", if rng.random_bool(0.2) { "toml" } else { "csv" }));
-    std::fs::write(&path, text).unwrap();
+    let mut lines: Vec<String> = rows.iter().map(|r| r.join(",")).collect();
+    if rng.random_bool(0.2) {
+        lines.insert(rng.random_range(0..=lines.len()), if rng.random_bool(0.5) { "# a comment".into() } else { String::new() });
+    }
+    lines.iter().map(|l| format!("{l}\n")).collect()
+}
+
+/// A random custom schedule file.
+fn schedule_file(rng: &mut ChaCha8Rng, dir: &Path, i: usize) -> PathBuf {
+    let toml = rng.random_bool(0.2);
+    let path = dir.join(format!("w{i}.{}", if toml { "toml" } else { "csv" }));
+    std::fs::write(&path, schedule_text(rng, toml)).unwrap();
     path
 }
 
-/// One invocation: a template with `1..=3` flags set to bad values.
+/// Values near the edge of the valid: small and large sizes, tiny and huge
+/// scales, schedules at their limits; most are accepted somewhere, and then
+/// their output must be finite.
+const EDGES: &[&str] = &[
+    "1",
+    "2",
+    "3",
+    "4",
+    "7",
+    "20",
+    "100",
+    "1000",
+    "0",
+    "0.001",
+    "0.999999",
+    "1e-300",
+    "1e-100",
+    "1e100",
+    "mix:1e-300",
+    "mix:0.999999",
+    "window:1",
+    "fresh-real:0",
+    "fresh-real:1",
+    "fresh-real:0.999999",
+    "replace-growing",
+    "accumulate",
+    "power:50",
+    "power:0",
+    "diag:1e-300,1,1e300",
+    "diag:1e100,1e-100,1",
+    "zipf:50",
+    "zipf:0",
+    "list:1e-300,1",
+    "list:0,0,1",
+];
+
+/// One invocation: a template with `1..=3` flags set to bad values, or (three
+/// times in ten) one of its own flags set to an edge value.
 fn invocation(rng: &mut ChaCha8Rng, dir: &Path, i: usize) -> Vec<String> {
     let template = TEMPLATES[rng.random_range(0..TEMPLATES.len())];
     let mut args: Vec<String> = template.split(' ').map(|a| a.replace("DIR", &dir.display().to_string())).collect();
@@ -177,8 +235,14 @@ fn invocation(rng: &mut ChaCha8Rng, dir: &Path, i: usize) -> Vec<String> {
         args[regime] = format!("custom:{}", file.display());
         return args;
     }
+    if rng.random_bool(0.3) {
+        let own: Vec<usize> = (1..args.len()).filter(|&k| args[k].starts_with("--") && k + 1 < args.len()).collect();
+        let k = own[rng.random_range(0..own.len())];
+        args[k + 1] = EDGES[rng.random_range(0..EDGES.len())].to_string();
+        return args;
+    }
     for _ in 0..rng.random_range(1..=3) {
-        let own: Vec<usize> = (2..args.len()).filter(|&k| args[k].starts_with("--")).collect();
+        let own: Vec<usize> = (1..args.len()).filter(|&k| args[k].starts_with("--")).collect();
         let value = VALUES[rng.random_range(0..VALUES.len())].replace("DIR", &dir.display().to_string());
         if !own.is_empty() && rng.random_bool(0.7) {
             let k = own[rng.random_range(0..own.len())];
@@ -280,7 +344,44 @@ fn a_small_corpus_of_hostile_commands_ends_cleanly() {
 }
 
 #[test]
-#[ignore = "large: 2000 hostile invocations (a few minutes); run it with `cargo test --release --test fuzz -- --ignored --nocapture`"]
+#[ignore = "large: 2000 hostile invocations (under a minute); run it with `cargo test --release --test fuzz -- --ignored --nocapture` (another corpus: FUZZ_SEED=n)"]
 fn a_large_corpus_of_hostile_commands_ends_cleanly() {
-    assert_clean(2026, 2000, Duration::from_secs(12 * TIME_LIMIT));
+    let seed = std::env::var("FUZZ_SEED").map_or(2026, |s| s.parse().expect("FUZZ_SEED is a whole number"));
+    assert_clean(seed, 2000, Duration::from_secs(12 * TIME_LIMIT));
+}
+
+/// The schedule-file parser on its own: random CSV and TOML texts are refused
+/// with the line and the reason, or give a schedule whose every generation's
+/// weights are finite, `>= 0` and sum to one (to rounding: `n` divisions and
+/// a sum of `n` terms, within `4 n` units in the last place).
+#[test]
+fn the_schedule_parser_refuses_or_gives_weights_that_sum_to_one() {
+    use model_collapse::schedule::{CustomWeights, Regime};
+    let mut rng = ChaCha8Rng::seed_from_u64(7);
+    let (mut accepted, mut refused) = (0, 0);
+    for _ in 0..4000 {
+        let toml = rng.random_bool(0.5);
+        let text = schedule_text(&mut rng, toml);
+        let parsed = if toml { CustomWeights::parse_toml("w.toml", &text) } else { CustomWeights::parse("w.csv", &text) };
+        let weights = match parsed {
+            Err(e) => {
+                let message = e.to_string();
+                assert!(message.contains("custom:w."), "the error names the file: {message}");
+                assert!(!message.contains('\n'), "one line: {message}");
+                refused += 1;
+                continue;
+            }
+            Ok(weights) => weights,
+        };
+        accepted += 1;
+        let generations = weights.rows.len() as u64;
+        let plan = Regime::Custom(std::sync::Arc::new(weights)).plan(generations).expect("a custom schedule has a plan");
+        for (n, row) in (1..).zip(&plan.weights) {
+            assert!(row.iter().all(|&(_, w)| w.is_finite() && w >= 0.0), "{text:?}: generation {n}: {row:?}");
+            let total: f64 = row.iter().map(|&(_, w)| w).sum();
+            assert!((total - 1.0).abs() <= 4.0 * n as f64 * f64::EPSILON, "{text:?}: generation {n} sums to {total}");
+        }
+    }
+    eprintln!("schedule parser: {accepted} accepted, {refused} refused");
+    assert!(accepted > 100 && refused > 100, "both outcomes exercised: {accepted} accepted, {refused} refused");
 }

@@ -73,9 +73,30 @@ crate::named!(Metric, "metric", [
     Metric::TailLost => "tail_lost",
 ]);
 
-/// The Gini–Simpson diversity `H(p) = 1 - sum_k p_k^2`.
+/// The Gini–Simpson diversity `H(p) = 1 - sum_k p_k^2`, computed as
+/// `sum_k p_k (sum_{j != k} p_j)`: every term is `>= 0`, so the relative error
+/// stays within a few units in the last place per outcome even when one
+/// outcome holds almost all the mass (`1 - sum_k p_k^2` would cancel to 0 for
+/// `p = (1e-300, 1)`, where `H = 2e-300`).
+///
+/// ```
+/// use model_collapse::categorical::theory::gini_simpson;
+/// assert_eq!(gini_simpson(&[0.5, 0.25, 0.25]), 0.625);
+/// assert_eq!(gini_simpson(&[1e-300, 1.0]), 2e-300);
+/// ```
 pub fn gini_simpson(p: &[f64]) -> f64 {
-    1.0 - p.iter().map(|x| x * x).sum::<f64>()
+    // others[k] = prefix (sum before k) + suffix (sum after k).
+    let mut suffix: Vec<f64> = p.iter().rev().scan(0.0, |s, &x| Some(std::mem::replace(s, *s + x))).collect();
+    suffix.reverse();
+    let mut prefix = 0.0;
+    p.iter()
+        .zip(&suffix)
+        .map(|(&x, &after)| {
+            let term = x * (prefix + after);
+            prefix += x;
+            term
+        })
+        .sum()
 }
 
 /// **categorical-replace-diversity.** `E H(p_g) / H(p_0) = (1 - 1/M)^g`,
