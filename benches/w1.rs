@@ -80,7 +80,8 @@ fn w1_schedules(c: &mut Criterion) {
     let ridge = LinearModel::new(ridge_setup, Regime::Accumulate, Design::Reused, n).unwrap().chain();
     let id = BenchmarkId::new(format!("accumulate-ridge0.1/d{d}-T{t}-R{REPLICATES}"), format!("n{n}"));
     group.bench_function(id, |b| b.iter(|| black_box(mc.run(&ridge).unwrap())));
-    let down = DownstreamSetup::new(d, t, 1.0, t, 1.0, 0.1, Spectrum::Identity, n).unwrap();
+    // n chain generations: generations 1..=n + 1.
+    let down = DownstreamSetup::new(d, t, 1.0, t, 1.0, 0.1, Spectrum::Identity, n + 1).unwrap();
     let downstream = DownstreamModel::new(down).chain();
     let id = BenchmarkId::new(format!("downstream-ridge0.1/d{d}-T{t}-R{REPLICATES}"), format!("n{n}"));
     group.bench_function(id, |b| b.iter(|| black_box(mc.run(&downstream).unwrap())));

@@ -57,6 +57,7 @@ pub mod names;
 pub mod normal;
 pub mod output;
 pub mod plot;
+pub mod records;
 pub mod schedule;
 pub mod special;
 pub mod spectrum;

@@ -14,6 +14,7 @@
 use crate::budget::{Cost, Culprit, Limits};
 use crate::error::{Error, Result};
 use crate::mc::{BLOCK, Chain, MonteCarlo, WAVE_PER_THREAD};
+use crate::output::Cell;
 use crate::stats::Summary;
 use serde::Serialize;
 use std::fmt;
@@ -179,6 +180,10 @@ impl ClosedForm {
     }
 }
 
+/// A parameter of a setting: its name (the command line's flag, with
+/// underscores) and its value.
+pub type Parameter = (&'static str, Cell);
+
 /// What a model reports per generation (`test_error`, `variance_ratio`, ...):
 /// its `Display` is the name of the quantity in tables and comparisons.
 pub trait Metric: Copy + PartialEq + fmt::Debug + fmt::Display + Send + Sync + 'static {}
@@ -196,8 +201,9 @@ pub trait Model: Send + Sync {
     /// The metrics, in the order of a replicate's observations.
     fn metrics(&self) -> &[Self::Metric];
 
-    /// The generations reported (`1..=n`; `0..=n` when generation 0 is the
-    /// truth; `0..=0` for a quantity of a chain run to absorption).
+    /// The generations reported, `1..=n` in every family: generation 1 is the
+    /// first model, fitted on real data (`0..=0` for a quantity of a chain run
+    /// to absorption, which has no generation).
     fn generations(&self) -> RangeInclusive<u64>;
 
     /// The simulator of one replicate.
@@ -208,6 +214,33 @@ pub trait Model: Send + Sync {
 
     /// The setting in one line (`d=10 T=100 ...`), for tables and checks.
     fn describe(&self) -> String;
+
+    /// The model's name on the command line and in records (`linear`,
+    /// `downstream`, `overparam`, `gaussian`, `categorical`, `absorption`).
+    fn name(&self) -> &'static str;
+
+    /// The family of its theorems (`linear`, `gaussian`, `categorical`).
+    fn family(&self) -> &'static str;
+
+    /// The setting's parameters as the columns of its records, named as the
+    /// command line's flags (`dim`, `samples`, `regime`), at `generation`: the
+    /// same names in the same order at every generation; a value may change
+    /// with the generation (the linear loop's noise level given per generation).
+    fn parameters(&self, generation: u64) -> Vec<Parameter>;
+
+    /// Why the Monte Carlo mean of `metric` at `generation` and its standard
+    /// error are no evidence in this setting (an infinite variance, tails too
+    /// heavy for the replicates), if they are not: `collapse verify` never
+    /// checks there, `collapse check` refuses, and tables mark the rows.
+    fn unreliable(&self, _metric: Self::Metric, _generation: u64) -> Option<String> {
+        None
+    }
+
+    /// Whether `metric` is an indicator (0 or 1 in every replicate), whose mean
+    /// is a probability: its interval is Wilson's, inside `[0, 1]`.
+    fn is_indicator(&self, _metric: Self::Metric) -> bool {
+        false
+    }
 
     /// The exact medians of `metric` at every generation, where known.
     fn median_closed_form(&self, _metric: Self::Metric) -> Option<Vec<f64>> {
@@ -344,6 +377,26 @@ impl<M: Model> Model for &M {
 
     fn sizes(&self) -> Vec<Culprit> {
         (**self).sizes()
+    }
+
+    fn name(&self) -> &'static str {
+        (**self).name()
+    }
+
+    fn family(&self) -> &'static str {
+        (**self).family()
+    }
+
+    fn parameters(&self, generation: u64) -> Vec<Parameter> {
+        (**self).parameters(generation)
+    }
+
+    fn unreliable(&self, metric: Self::Metric, generation: u64) -> Option<String> {
+        (**self).unreliable(metric, generation)
+    }
+
+    fn is_indicator(&self, metric: Self::Metric) -> bool {
+        (**self).is_indicator(metric)
     }
 }
 

@@ -30,6 +30,8 @@ pub enum Cell {
     Num(f64),
     /// Text.
     Text(String),
+    /// A yes or no (`true`, `false`).
+    Bool(bool),
     /// No value (printed empty, `null` in JSON).
     Missing,
 }
@@ -52,6 +54,18 @@ impl From<Option<f64>> for Cell {
     }
 }
 
+impl From<bool> for Cell {
+    fn from(x: bool) -> Self {
+        Cell::Bool(x)
+    }
+}
+
+impl From<Option<String>> for Cell {
+    fn from(x: Option<String>) -> Self {
+        x.map_or(Cell::Missing, Cell::Text)
+    }
+}
+
 impl From<&str> for Cell {
     fn from(x: &str) -> Self {
         Cell::Text(x.to_string())
@@ -68,6 +82,7 @@ impl Cell {
     fn full(&self) -> String {
         match self {
             Cell::Int(x) => x.to_string(),
+            Cell::Bool(x) => x.to_string(),
             Cell::Num(x) => shortest(*x),
             Cell::Text(s) => s.clone(),
             Cell::Missing => String::new(),
@@ -103,6 +118,30 @@ pub fn format_sig(x: f64, digits: usize) -> String {
     }
 }
 
+/// What a column holds, read from its cells: the type a typed format
+/// (Parquet, a JSON table schema) gives it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnKind {
+    /// Counts only (`Int`), and whether some cell is missing.
+    Int {
+        /// Some cell is [`Cell::Missing`].
+        nullable: bool,
+    },
+    /// Real numbers (`Num`, possibly with `Int` and missing cells).
+    Float,
+    /// Text (possibly with missing cells).
+    Text,
+    /// Yes or no (possibly with missing cells).
+    Bool {
+        /// Some cell is [`Cell::Missing`].
+        nullable: bool,
+    },
+    /// Nothing but missing cells.
+    Empty,
+    /// Text mixed with numbers or booleans: a table builder's error.
+    Mixed,
+}
+
 /// Named columns and rows of cells.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Table {
@@ -122,6 +161,53 @@ impl Table {
     pub fn push(&mut self, row: Vec<Cell>) {
         debug_assert_eq!(row.len(), self.columns.len());
         self.rows.push(row);
+    }
+
+    /// What column `k` holds.
+    pub fn kind(&self, k: usize) -> ColumnKind {
+        let (mut int, mut num, mut text, mut boolean, mut missing) = (false, false, false, false, false);
+        for row in &self.rows {
+            match row[k] {
+                Cell::Int(_) => int = true,
+                Cell::Num(_) => num = true,
+                Cell::Text(_) => text = true,
+                Cell::Bool(_) => boolean = true,
+                Cell::Missing => missing = true,
+            }
+        }
+        match (int || num, text, boolean) {
+            (false, false, false) => ColumnKind::Empty,
+            (true, false, false) if !num => ColumnKind::Int { nullable: missing },
+            (true, false, false) => ColumnKind::Float,
+            (false, true, false) => ColumnKind::Text,
+            (false, false, true) => ColumnKind::Bool { nullable: missing },
+            _ => ColumnKind::Mixed,
+        }
+    }
+
+    /// The table as a JSON document in the Table Schema layout that pandas
+    /// reads with `pd.read_json(path, orient="table")`: `schema` (each column's
+    /// name and type: integer, number, string, boolean, or any where missing
+    /// cells or mixed cells rule out a stricter type), then `extra`'s members
+    /// (a run's metadata, its warnings), then `data`, the rows.
+    pub fn to_json_document(&self, extra: serde_json::Map<String, serde_json::Value>) -> serde_json::Value {
+        let fields: Vec<serde_json::Value> = (0..self.columns.len())
+            .map(|k| {
+                let kind = match self.kind(k) {
+                    ColumnKind::Int { nullable: false } => "integer",
+                    ColumnKind::Int { nullable: true } | ColumnKind::Float | ColumnKind::Empty => "number",
+                    ColumnKind::Text => "string",
+                    ColumnKind::Bool { nullable: false } => "boolean",
+                    ColumnKind::Bool { nullable: true } | ColumnKind::Mixed => "any",
+                };
+                serde_json::json!({"name": self.columns[k], "type": kind})
+            })
+            .collect();
+        let mut doc = serde_json::Map::new();
+        doc.insert("schema".into(), serde_json::json!({"fields": fields, "pandas_version": "1.4.0"}));
+        doc.extend(extra);
+        doc.insert("data".into(), self.to_json_rows());
+        serde_json::Value::Object(doc)
     }
 
     /// CSV with a header line. Text cells with commas or quotes are quoted.

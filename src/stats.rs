@@ -122,6 +122,36 @@ impl Summary {
     }
 }
 
+impl Summary {
+    /// The summary of an indicator's mean (a probability `p`, estimated from
+    /// `n` replicates of 0 or 1) with Wilson's score interval at `level`
+    /// instead of the t interval, which can leave `[0, 1]` and collapses to a
+    /// point at `p = 0` or `1`:
+    /// `(p + z^2/(2n) -+ z sqrt(p (1 - p)/n + z^2/(4 n^2))) / (1 + z^2/n)`.
+    /// Wilson (1927), JASA 22, 209-212.
+    ///
+    /// ```
+    /// use model_collapse::stats::Moments;
+    /// let mut m = Moments::default();
+    /// (0..10).for_each(|_| m.push(0.0));
+    /// let s = m.summary(0.95).wilson(0.95);
+    /// // No success in 10: [0, z^2/(n + z^2)] = [0, 0.2775...].
+    /// assert_eq!(s.ci_low, 0.0);
+    /// assert!((s.ci_high - 0.27753279).abs() < 1e-8);
+    /// ```
+    pub fn wilson(&self, level: f64) -> Summary {
+        if !self.has_spread() {
+            return *self;
+        }
+        let (p, n) = (self.mean.clamp(0.0, 1.0), self.replicates as f64);
+        let z = normal_quantile(0.5 + level / 2.0);
+        let z2n = z * z / n;
+        let centre = (p + z2n / 2.0) / (1.0 + z2n);
+        let half = z * (p * (1.0 - p) / n + z2n / (4.0 * n)).sqrt() / (1.0 + z2n);
+        Summary { ci_low: (centre - half).max(0.0), ci_high: (centre + half).min(1.0), ..*self }
+    }
+}
+
 /// The sample median (the mean of the two middle values when the count is
 /// even); reorders `values`. `NaN` for an empty slice.
 pub fn median(values: &mut [f64]) -> f64 {

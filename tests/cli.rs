@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::collapse;
+use common::{collapse, number, of_metric, records};
 use std::process::Output;
 
 fn stderr(out: &Output) -> String {
@@ -70,13 +70,24 @@ fn unknown_regime_design_spectrum_and_id() {
 #[test]
 fn theory_csv_columns_and_exact_values() {
     let out = collapse(&with(THEORY, &["--dim", "10", "--samples", "100", "--generations", "3", "--format", "csv"]));
-    assert!(out.status.success(), "{}", stderr(&out));
-    let text = String::from_utf8(out.stdout).unwrap();
-    let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines[0], "generation,expected_test_error");
-    let values: Vec<f64> = lines[1..].iter().map(|l| l.split(',').nth(1).unwrap().parse().unwrap()).collect();
-    for (n, v) in (1..).zip(values) {
-        assert!((v - n as f64 * 10.0 / 89.0).abs() < 1e-15, "n = {n}: {v}");
+    let text = String::from_utf8(out.stdout.clone()).unwrap();
+    assert_eq!(
+        text.lines().next().unwrap(),
+        "model,family,dim,samples,sigma,regime,design,spectrum,ridge,fixed_design,generation,metric,theorem,exactness,theory,median_theory,note"
+    );
+    let rows = records(&out);
+    assert_eq!(rows.len(), 3);
+    for (n, r) in (1..).zip(&rows) {
+        assert_eq!(
+            (r["model"].as_str(), r["dim"].as_str(), r["samples"].as_str(), r["regime"].as_str()),
+            ("linear", "10", "100", "replace")
+        );
+        assert_eq!(
+            (r["generation"].as_str(), r["metric"].as_str(), r["theorem"].as_str()),
+            (n.to_string().as_str(), "test_error", "linear-replace")
+        );
+        assert_eq!(r["exactness"], "exact");
+        assert!((number(r, "theory") - n as f64 * 10.0 / 89.0).abs() < 1e-15, "n = {n}: {r:?}");
     }
 }
 
@@ -85,31 +96,47 @@ fn conditional_theory_exists_where_the_unconditional_does_not() {
     let out = collapse(&with(THEORY, &["--dim", "5", "--samples", "6", "--fixed-design", "3", "--format", "json"]));
     assert!(out.status.success(), "{}", stderr(&out));
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(doc["theorem"], "linear-conditional");
-    assert!(doc["rows"][0]["expected_test_error"].as_f64().unwrap() > 0.0);
+    assert_eq!(doc["metadata"]["fixed_design"], "3");
+    assert_eq!(doc["data"][0]["theorem"], "linear-conditional");
+    assert!(doc["data"][0]["theory"].as_f64().unwrap() > 0.0);
 }
 
 #[test]
 fn simulate_columns_and_json() {
     let out = collapse(&with(SIMULATE, &["--generations", "4", "--format", "csv"]));
-    assert!(out.status.success(), "{}", stderr(&out));
-    let text = String::from_utf8(out.stdout).unwrap();
-    assert_eq!(text.lines().next().unwrap(), "generation,mean,std_error,ci_low,ci_high,theory,z,replicates");
-    assert_eq!(text.lines().count(), 5);
+    let text = String::from_utf8(out.stdout.clone()).unwrap();
+    assert_eq!(
+        text.lines().next().unwrap(),
+        "model,family,dim,samples,sigma,regime,design,spectrum,ridge,fixed_design,seed,replicates,generation,metric,theorem,exactness,\
+         theory,mean,std_error,ci_low,ci_high,z,median,median_theory,reliable,note"
+    );
+    let rows = records(&out);
+    assert_eq!(rows.len(), 4);
+    for r in &rows {
+        assert_eq!((r["seed"].as_str(), r["replicates"].as_str(), r["reliable"].as_str()), ("1", "10", "true"));
+        let (mean, se, low, high, z) =
+            (number(r, "mean"), number(r, "std_error"), number(r, "ci_low"), number(r, "ci_high"), number(r, "z"));
+        assert!(low < mean && mean < high && se > 0.0, "{r:?}");
+        assert!((z - (mean - number(r, "theory")) / se).abs() < 1e-12, "{r:?}");
+        assert!(number(r, "median") > 0.0, "{r:?}");
+    }
     let out = collapse(&with(SIMULATE, &["--generations", "4", "--format", "json"]));
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(doc["rows"].as_array().unwrap().len(), 4);
-    assert_eq!(doc["theorem"], "linear-replace");
-    assert_eq!(doc["rows"][3]["replicates"], 10);
+    assert_eq!(doc["data"].as_array().unwrap().len(), 4);
+    assert_eq!(doc["metadata"]["replicates"], 10);
+    assert_eq!(doc["data"][3]["theorem"], "linear-replace");
+    assert_eq!(doc["schema"]["fields"][0]["name"], "model");
 }
 
 #[test]
 fn simulate_without_a_closed_form_says_so() {
     let out = collapse(&with(SIMULATE, &["--dim", "5", "--samples", "6", "--generations", "2", "--format", "csv"]));
-    assert!(out.status.success(), "{}", stderr(&out));
     assert!(stderr(&out).contains("no closed form"), "{}", stderr(&out));
-    let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.lines().nth(1).unwrap().contains(",,,"), "theory and z should be empty: {text}");
+    for r in records(&out) {
+        assert_eq!((r["theory"].as_str(), r["z"].as_str(), r["theorem"].as_str()), ("", "", ""), "theory and z empty: {r:?}");
+        assert!(r["note"].contains("no closed form: ") && r["note"].contains("T >= d + 2"), "the reason: {r:?}");
+        assert_eq!(r["reliable"], "false", "T < d + 4: {r:?}");
+    }
 }
 
 #[test]
@@ -180,13 +207,10 @@ fn custom_schedule_errors_name_the_line_and_the_reason() {
 #[test]
 fn custom_schedule_equal_to_accumulate_gives_its_closed_form() {
     let regime = format!("custom:{}", custom_file("acc.csv", "1\n1,1\n2,2,2\n").display());
-    let custom = collapse(&["theory", "linear", "--regime", &regime, "--generations", "3", "--format", "csv"]);
-    let accumulate = collapse(&["theory", "linear", "--regime", "accumulate", "--generations", "3", "--format", "csv"]);
-    assert!(custom.status.success(), "{}", stderr(&custom));
-    let values = |o: &Output| -> Vec<f64> {
-        String::from_utf8_lossy(&o.stdout).lines().skip(1).map(|l| l.split(',').nth(1).unwrap().parse().unwrap()).collect()
-    };
-    for (c, a) in values(&custom).iter().zip(values(&accumulate)) {
+    let custom = records(&collapse(&["theory", "linear", "--regime", &regime, "--generations", "3", "--format", "csv"]));
+    let accumulate = records(&collapse(&["theory", "linear", "--regime", "accumulate", "--generations", "3", "--format", "csv"]));
+    for (c, a) in custom.iter().zip(&accumulate) {
+        let (c, a) = (number(c, "theory"), number(a, "theory"));
         assert!((c - a).abs() <= 1e-15 * a, "{c} vs {a}");
     }
 }
@@ -204,35 +228,24 @@ fn theory_reports_the_limit() {
     let out = collapse(&["theory", "linear", "--regime", "mix:0.5", "--generations", "2", "--format", "json"]);
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     // 1 + (1/4) / (1/2 * 3/2) = 4/3
-    assert!(doc["limit"].as_str().unwrap().starts_with("1.333333333333333"), "{}", doc["limit"]);
+    assert!((doc["metadata"]["limit_factor"].as_f64().unwrap() - 4.0 / 3.0).abs() < 1e-15, "{}", doc["metadata"]);
     let out = collapse(&["theory", "linear", "--regime", "window:2", "--generations", "2", "--format", "json"]);
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(doc["limit"], "unbounded");
+    assert_eq!(doc["metadata"]["limit"], "unbounded");
+    assert!(doc["metadata"]["limit_factor"].is_null());
 }
 
 #[test]
 fn overparam_theory_simulate_and_errors() {
-    let out = collapse(&["theory", "overparam", "--dim", "10", "--samples", "5", "--generations", "3", "--format", "csv"]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    let text = String::from_utf8(out.stdout).unwrap();
-    assert_eq!(text, "generation,expected_relative_distance\n1,0.5\n2,0.75\n3,0.875\n");
-    let out = collapse(&[
-        "simulate",
-        "overparam",
-        "--dim",
-        "6",
-        "--samples",
-        "2",
-        "--generations",
-        "2",
-        "--replicates",
-        "50",
-        "--format",
-        "json",
-    ]);
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(doc["theorem"], "linear-overparameterised");
-    assert_eq!(doc["rows"].as_array().unwrap().len(), 2);
+    let rows = records(&collapse(&["theory", "overparam", "--dim", "10", "--samples", "5", "--generations", "3", "--format", "csv"]));
+    let values: Vec<f64> = rows.iter().map(|r| number(r, "theory")).collect();
+    assert_eq!(values, [0.5, 0.75, 0.875]);
+    assert!(rows.iter().all(|r| r["model"] == "overparam" && r["metric"] == "relative_distance"));
+    let simulate =
+        ["simulate", "overparam", "--dim", "6", "--samples", "2", "--generations", "2", "--replicates", "50", "--format", "json"];
+    let doc: serde_json::Value = serde_json::from_slice(&collapse(&simulate).stdout).unwrap();
+    assert_eq!(doc["data"][0]["theorem"], "linear-overparameterised");
+    assert_eq!(doc["data"].as_array().unwrap().len(), 2);
     rejects(&["theory", "overparam", "--dim", "10", "--samples", "10"], &["--samples", "10", "1 <= T0 < d = 10"]);
     rejects(&["simulate", "overparam", "--generations", "0"], &["--generations", "0", "must be between 1 and"]);
 }
@@ -243,7 +256,8 @@ fn toml_schedule_files_read_like_csv_and_errors_name_the_line() {
     let csv = custom_file("acc3.csv", "1\n1,1\n2,2,2\n");
     let run = |path: &std::path::Path| {
         let regime = format!("custom:{}", path.display());
-        collapse(&["theory", "linear", "--regime", &regime, "--generations", "3", "--format", "csv"]).stdout
+        let rows = records(&collapse(&["theory", "linear", "--regime", &regime, "--generations", "3", "--format", "csv"]));
+        rows.iter().map(|r| r["theory"].clone()).collect::<Vec<_>>()
     };
     assert_eq!(run(&toml), run(&csv));
     let cases = [
@@ -263,9 +277,11 @@ fn toml_schedule_files_read_like_csv_and_errors_name_the_line() {
 #[test]
 fn per_generation_noise_and_its_errors() {
     let out = collapse(&with(THEORY, &["--dim", "1", "--samples", "4", "--sigma", "1,2", "--generations", "3", "--format", "csv"]));
-    assert!(out.status.success(), "{}", stderr(&out));
-    // Replace: base d/(T-d-1) = 1/2 times sum of sigma_g^2 = 1, 1 + 4, 1 + 4 + 4.
-    assert_eq!(String::from_utf8(out.stdout).unwrap(), "generation,expected_test_error\n1,0.5\n2,2.5\n3,4.5\n");
+    let rows = records(&out);
+    // Replace: base d/(T-d-1) = 1/2 times sum of sigma_g^2 = 1, 1 + 4, 1 + 4 + 4; each row's
+    // sigma is the noise level of the batch it creates.
+    let cells: Vec<(f64, f64)> = rows.iter().map(|r| (number(r, "sigma"), number(r, "theory"))).collect();
+    assert_eq!(cells, [(1.0, 0.5), (2.0, 2.5), (2.0, 4.5)]);
     rejects(&with(THEORY, &["--sigma", "1,-2"]), &["--sigma", "1,-2", "generation 2", ">= 0"]);
     rejects(&with(THEORY, &["--sigma", "1,,2"]), &["--sigma", "is not a number"]);
 }
@@ -274,9 +290,8 @@ fn per_generation_noise_and_its_errors() {
 fn ridge_needs_a_given_design_for_its_closed_form() {
     rejects(&with(THEORY, &["--ridge", "0.5"]), &["--ridge", "0.5", "--fixed-design"]);
     rejects(&with(THEORY, &["--ridge=-1", "--fixed-design", "3"]), &["--ridge", "-1", ">= 0"]);
-    let out = collapse(&with(THEORY, &["--ridge", "0.5", "--fixed-design", "3", "--generations", "3", "--format", "json"]));
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(doc["theorem"], "linear-ridge");
+    let rows = records(&collapse(&with(THEORY, &["--ridge", "0.5", "--fixed-design", "3", "--generations", "3", "--format", "csv"])));
+    assert!(rows.iter().all(|r| r["theorem"] == "linear-ridge" && r["ridge"] == "0.5"), "{rows:?}");
     let out = collapse(&with(SIMULATE, &["--ridge", "0.5", "--generations", "2", "--format", "csv"]));
     assert!(out.status.success() && stderr(&out).contains("no closed form"), "{}", stderr(&out));
 }
@@ -284,10 +299,11 @@ fn ridge_needs_a_given_design_for_its_closed_form() {
 #[test]
 fn subsample_is_exact_on_the_constant_design_and_asymptotic_otherwise() {
     let exact = ["theory", "linear", "--regime", "accumulate-subsample", "--dim", "1", "--samples", "1", "--fixed-design", "ones"];
-    let out = collapse(&with(&exact, &["--generations", "2", "--format", "csv"]));
+    let rows = records(&collapse(&with(&exact, &["--generations", "2", "--format", "csv"])));
     // T = 1: E theta_n^2 = sigma^2 H_n.
-    assert_eq!(String::from_utf8(out.stdout).unwrap(), "generation,expected_test_error\n1,1\n2,1.5\n");
-    let out = collapse(&[
+    assert_eq!(rows.iter().map(|r| number(r, "theory")).collect::<Vec<_>>(), [1.0, 1.5]);
+    assert!(rows.iter().all(|r| r["exactness"] == "exact"));
+    let simulate = [
         "simulate",
         "linear",
         "--regime",
@@ -299,33 +315,37 @@ fn subsample_is_exact_on_the_constant_design_and_asymptotic_otherwise() {
         "--replicates",
         "20",
         "--format",
-        "json",
-    ]);
+        "csv",
+    ];
+    let out = collapse(&simulate);
     assert!(stderr(&out).contains("asymptotic reference"), "{}", stderr(&out));
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert!(doc["reference"].as_str().unwrap().starts_with("asymptotic"));
-    assert!(doc["rows"][2]["mean_over_theory"].as_f64().unwrap() > 0.0);
+    for r in records(&out) {
+        assert_eq!(r["exactness"], "asymptotic");
+        assert!(r["note"].contains("asymptotic reference"), "{r:?}");
+        assert!(number(&r, "theory") > 0.0);
+    }
     rejects(&["theory", "linear", "--regime", "replace", "--fixed-design", "ones"], &["--fixed-design", "ones", "--dim 1"]);
     rejects(&["theory", "linear", "--regime", "replace", "--fixed-design", "x"], &["--fixed-design", "x", "seed"]);
 }
 
 #[test]
 fn downstream_theory_simulate_and_errors() {
-    let args = ["--dim", "2", "--chain-samples", "6", "--chain-sigma", "1", "--samples", "5", "--sigma", "2", "--generations", "2"];
-    let out = collapse(&with(&["theory", "downstream"], &with(&args, &["--format", "csv"])));
-    assert!(out.status.success(), "{}", stderr(&out));
-    // sigma^2 d/(T-d-1) + n sigma0^2 d/(T0-d-1) = 4 + n * 2/3.
-    let rows: Vec<f64> =
-        String::from_utf8(out.stdout).unwrap().lines().skip(1).map(|l| l.split(',').nth(1).unwrap().parse().unwrap()).collect();
-    for (n, v) in rows.iter().enumerate() {
-        assert!((v - (4.0 + n as f64 * 2.0 / 3.0)).abs() < 1e-12, "n = {n}: {v}");
+    let args = ["--dim", "2", "--chain-samples", "6", "--chain-sigma", "1", "--samples", "5", "--sigma", "2", "--generations", "3"];
+    let rows = records(&collapse(&with(&["theory", "downstream"], &with(&args, &["--format", "csv"]))));
+    // Generation g = n + 1 after n chain generations: sigma^2 d/(T-d-1) + n sigma0^2 d/(T0-d-1) = 4 + n * 2/3.
+    assert_eq!(rows.len(), 3);
+    for (g, r) in (1..).zip(&rows) {
+        assert_eq!(number(r, "generation"), g as f64);
+        assert!((number(r, "theory") - (4.0 + (g - 1) as f64 * 2.0 / 3.0)).abs() < 1e-12, "{r:?}");
+        assert_eq!((r["model"].as_str(), r["family"].as_str(), r["chain_samples"].as_str()), ("downstream", "linear", "6"));
     }
-    let out = collapse(&with(&["simulate", "downstream", "--replicates", "20", "--format", "json"], &args));
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(doc["rows"][0]["generation"], 0);
-    assert_eq!(doc["rows"].as_array().unwrap().len(), 3);
+    let rows = records(&collapse(&with(&["simulate", "downstream", "--replicates", "20", "--format", "csv"], &args)));
+    assert_eq!(rows.iter().map(|r| r["generation"].as_str()).collect::<Vec<_>>(), ["1", "2", "3"]);
+    // T0 = 6 < d + 4 and T = 5 < d + 4: infinite variances, said so.
+    assert!(rows.iter().all(|r| r["reliable"] == "false" && r["note"].contains("infinite variance")), "{rows:?}");
     rejects(&["theory", "downstream", "--chain-samples", "11"], &["--chain-samples", "11", "T0 >= d + 2 = 12"]);
     rejects(&["theory", "downstream", "--ridge", "1"], &["--ridge", "1", "--fixed-design"]);
+    rejects(&["theory", "downstream", "--generations", "0"], &["--generations", "0", "between 1 and"]);
 }
 
 const GAUSSIAN_THEORY: &[&str] = &["theory", "gaussian", "--generations", "5"];
@@ -345,24 +365,24 @@ fn gaussian_bad_input_names_flag_value_and_rule() {
 }
 
 #[test]
-fn gaussian_theory_csv_has_a_column_per_closed_form() {
-    let out = collapse(&with(GAUSSIAN_THEORY, &["--samples", "3", "--estimator", "mle", "--format", "csv"]));
-    assert!(out.status.success(), "{}", stderr(&out));
-    let text = String::from_utf8(out.stdout).unwrap();
-    let mut lines = text.lines();
-    assert_eq!(
-        lines.next().unwrap(),
-        "generation,mean_error,variance_ratio,sd_ratio,log_variance_ratio,median_log_variance_ratio,wasserstein,collapsed"
-    );
+fn gaussian_theory_records_every_closed_form() {
+    let rows = records(&collapse(&with(GAUSSIAN_THEORY, &["--samples", "3", "--estimator", "mle", "--format", "csv"])));
+    let metrics = ["mean_error", "variance_ratio", "sd_ratio", "log_variance_ratio", "wasserstein", "collapsed"];
+    assert_eq!(rows.len(), metrics.len() * 5);
     // Generation 2, mle, M = 3: E sigma_2^2 / sigma^2 = r^2 = 4/9 (exact), E (mu_2 - mu)^2 = 1 - r^2 = 5/9.
-    let row: Vec<f64> = lines.nth(1).unwrap().split(',').map(|x| x.parse().unwrap()).collect();
-    assert_eq!(row[0], 2.0);
-    assert!((row[1] - 5.0 / 9.0).abs() < 1e-12 && (row[2] - 4.0 / 9.0).abs() < 1e-12, "{row:?}");
-    // Accumulate has no closed form for E sigma_n: the cell is empty, not NaN.
-    let out = collapse(&with(GAUSSIAN_THEORY, &["--regime", "accumulate", "--format", "csv"]));
-    let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.lines().nth(1).unwrap().contains(",,"), "{text}");
-    assert!(!text.contains("NaN"), "{text}");
+    let at = |metric: &str, g: &str| of_metric(&rows, metric).into_iter().find(|r| r["generation"] == g).unwrap().clone();
+    assert!((number(&at("mean_error", "2"), "theory") - 5.0 / 9.0).abs() < 1e-12);
+    assert!((number(&at("variance_ratio", "2"), "theory") - 4.0 / 9.0).abs() < 1e-12);
+    assert_eq!(at("log_variance_ratio", "2")["exactness"], "exact");
+    assert!(number(&at("log_variance_ratio", "2"), "median_theory") < 0.0, "the exact median of log sigma_n^2");
+    assert!(rows.iter().all(|r| r["estimator"] == "mle" && r["dim"] == "1"));
+    // Accumulate has no closed form for E sigma_n: the cell is empty, not NaN, and the note says why.
+    let rows = records(&collapse(&with(GAUSSIAN_THEORY, &["--regime", "accumulate", "--format", "csv"])));
+    for r in of_metric(&rows, "sd_ratio") {
+        assert_eq!(r["theory"], "", "{r:?}");
+        assert!(r["note"].starts_with("no closed form: "), "{r:?}");
+    }
+    assert!(rows.iter().all(|r| !r.values().any(|v| v == "NaN")));
 }
 
 #[test]
@@ -370,19 +390,35 @@ fn gaussian_simulate_json_reports_every_metric_with_its_theorem() {
     let out = collapse(&with(GAUSSIAN_SIMULATE, &["--samples", "10", "--format", "json"]));
     assert!(out.status.success(), "{}", stderr(&out));
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(doc["theorems"]["log_variance_ratio"], "gaussian-replace-variance");
-    assert_eq!(doc["theorems"]["wasserstein"], "gaussian-replace-wasserstein");
-    let rows = doc["rows"].as_array().unwrap();
+    let rows = doc["data"].as_array().unwrap();
     assert_eq!(rows.len(), 6 * 5);
+    let theorem = |metric: &str| rows.iter().find(|r| r["metric"] == metric).unwrap()["theorem"].clone();
+    assert_eq!(theorem("log_variance_ratio"), "gaussian-replace-variance");
+    assert_eq!(theorem("wasserstein"), "gaussian-replace-wasserstein");
     let log_rows: Vec<_> = rows.iter().filter(|r| r["metric"] == "log_variance_ratio").collect();
     assert_eq!(log_rows.len(), 5);
     for r in &log_rows {
         assert!(r["median"].is_number() && r["median_theory"].is_number() && r["theory"].is_number(), "{r}");
     }
-    let only = collapse(&with(GAUSSIAN_SIMULATE, &["--metric", "collapsed,sd_ratio", "--format", "csv"]));
-    let text = String::from_utf8(only.stdout).unwrap();
-    assert_eq!(text.lines().count(), 1 + 2 * 5, "{text}");
+    // The probability of collapse: Wilson's interval, inside [0, 1].
+    for r in rows.iter().filter(|r| r["metric"] == "collapsed") {
+        let (low, high) = (r["ci_low"].as_f64().unwrap(), r["ci_high"].as_f64().unwrap());
+        assert!((0.0..=1.0).contains(&low) && (0.0..=1.0).contains(&high) && low <= high, "{r}");
+    }
+    let only = records(&collapse(&with(GAUSSIAN_SIMULATE, &["--metric", "collapsed,sd_ratio", "--format", "csv"])));
+    assert_eq!(only.len(), 2 * 5);
     rejects(&with(GAUSSIAN_SIMULATE, &["--metric", "entropy"]), &["--metric", "entropy"]);
+}
+
+#[test]
+fn gaussian_heavy_tails_past_n_equal_m_are_marked_unreliable() {
+    let rows =
+        records(&collapse(&["simulate", "gaussian", "--samples", "3", "--generations", "5", "--replicates", "50", "--format", "csv"]));
+    for r in &rows {
+        let heavy = ["mean_error", "variance_ratio", "wasserstein"].contains(&r["metric"].as_str()) && number(r, "generation") > 3.0;
+        assert_eq!(r["reliable"], if heavy { "false" } else { "true" }, "{r:?}");
+        assert_eq!(r["note"].contains("heavy-tailed"), heavy, "{r:?}");
+    }
 }
 
 const CATEGORICAL_THEORY: &[&str] = &["theory", "categorical", "--generations", "5"];
@@ -408,22 +444,20 @@ fn categorical_bad_input_names_flag_value_and_rule() {
 }
 
 #[test]
-fn categorical_theory_csv_has_a_column_per_metric() {
-    let out = collapse(&with(CATEGORICAL_THEORY, &["--initial", "list:0.5,0.5", "--samples", "2", "--format", "csv"]));
-    assert!(out.status.success(), "{}", stderr(&out));
-    let text = String::from_utf8(out.stdout).unwrap();
-    let mut lines = text.lines();
-    assert_eq!(lines.next().unwrap(), "generation,diversity,entropy,survivors,collapsed,top_mass,tail_mass,tail_spread,tail_lost,note");
+fn categorical_theory_records_every_metric() {
+    let rows = records(&collapse(&with(CATEGORICAL_THEORY, &["--initial", "list:0.5,0.5", "--samples", "2", "--format", "csv"])));
     // M = 2, p_0 = (1/2, 1/2): the model stays (1/2, 1/2) with probability 1/2 a
     // generation, else it is a point mass. Generation 2: E H = (1/2)(1/2)^2 = 1/8,
     // P(point mass) = 3/4, E survivors = 2 - 3/4, P(the tail, outcome 2, lost) = 3/8.
-    let row: Vec<&str> = lines.nth(1).unwrap().split(',').collect();
-    let value = |i: usize| row[i].parse::<f64>().unwrap();
-    assert_eq!(value(0), 2.0);
-    assert!((value(1) - 0.125).abs() < 1e-15 && (value(3) - 1.25).abs() < 1e-15, "{row:?}");
-    assert!((value(4) - 0.75).abs() < 1e-15 && (value(8) - 0.375).abs() < 1e-15, "{row:?}");
-    assert_eq!(row[2], "", "the entropy has no closed form: an empty cell, not NaN");
-    assert!(row[9].contains("entropy: no closed form"), "the empty cell's reason: {row:?}");
+    let at = |metric: &str| of_metric(&rows, metric).into_iter().find(|r| r["generation"] == "2").unwrap().clone();
+    assert_eq!(number(&at("diversity"), "theory"), 0.125);
+    assert_eq!(number(&at("survivors"), "theory"), 1.25);
+    assert_eq!(number(&at("collapsed"), "theory"), 0.75);
+    assert_eq!(number(&at("tail_lost"), "theory"), 0.375);
+    let entropy = at("entropy");
+    assert_eq!(entropy["theory"], "", "the entropy has no closed form: an empty cell, not NaN");
+    assert!(entropy["note"].contains("no closed form: the Shannon entropy has none"), "the empty cell's reason: {entropy:?}");
+    assert_eq!(at("diversity")["initial"], "list:0.5,0.5");
 }
 
 #[test]
@@ -431,31 +465,30 @@ fn categorical_simulate_json_reports_every_metric_with_its_theorem() {
     let out = collapse(&with(CATEGORICAL_SIMULATE, &["--regime", "accumulate", "--real", "7", "--format", "json"]));
     assert!(out.status.success(), "{}", stderr(&out));
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(doc["theorems"]["diversity"], "categorical-accumulate-diversity");
-    assert_eq!(doc["theorems"]["tail_mass"], "categorical-martingale");
-    assert_eq!(doc["real"], 7);
-    assert!(doc["diversity_limit"].as_f64().unwrap() > 0.0);
-    let rows = doc["rows"].as_array().unwrap();
+    assert_eq!(doc["metadata"]["real"], 7);
+    let rows = doc["data"].as_array().unwrap();
     assert_eq!(rows.len(), 8 * 5);
+    let theorem = |metric: &str| rows.iter().find(|r| r["metric"] == metric).unwrap()["theorem"].clone();
+    assert_eq!(theorem("diversity"), "categorical-accumulate-diversity");
+    assert_eq!(theorem("tail_mass"), "categorical-martingale");
     for r in rows.iter().filter(|r| r["metric"] == "survivors") {
         assert!(r["theory"].is_number() && r["std_error"].is_number(), "{r}");
     }
-    let only = collapse(&with(CATEGORICAL_SIMULATE, &["--metric", "survivors,tail_lost", "--format", "csv"]));
-    let text = String::from_utf8(only.stdout).unwrap();
-    assert_eq!(text.lines().count(), 1 + 2 * 5, "{text}");
+    let theory = collapse(&with(CATEGORICAL_THEORY, &["--regime", "accumulate", "--real", "7", "--format", "json"]));
+    let doc: serde_json::Value = serde_json::from_slice(&theory.stdout).unwrap();
+    assert!(doc["metadata"]["diversity_limit"].as_f64().unwrap() > 0.0);
+    let only = records(&collapse(&with(CATEGORICAL_SIMULATE, &["--metric", "survivors,tail_lost", "--format", "csv"])));
+    assert_eq!(only.len(), 2 * 5);
     rejects(&with(CATEGORICAL_SIMULATE, &["--metric", "wasserstein"]), &["--metric", "wasserstein"]);
 }
 
 #[test]
 fn absorption_table_shows_exact_diffusion_and_gap() {
-    let out = collapse(&["theory", "absorption", "--samples", "2,10", "--format", "csv"]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    let text = String::from_utf8(out.stdout).unwrap();
-    let mut lines = text.lines();
-    assert_eq!(lines.next().unwrap(), "samples,exact,diffusion,gap,relative_gap");
+    let rows = records(&collapse(&["theory", "absorption", "--samples", "2,10", "--format", "csv"]));
+    assert_eq!(rows.len(), 2);
     // M = 2, p = 1/2: absorbed each generation with probability 1/2, E tau = 2.
-    let row: Vec<f64> = lines.next().unwrap().split(',').map(|x| x.parse().unwrap()).collect();
-    assert!((row[1] - 2.0).abs() < 1e-14 && (row[2] - 4.0 * std::f64::consts::LN_2).abs() < 1e-14, "{row:?}");
-    assert!((row[3] - (row[1] - row[2])).abs() < 1e-14);
-    assert_eq!(lines.count(), 1);
+    let r = &rows[0];
+    assert_eq!((r["model"].as_str(), r["samples"].as_str(), r["initial"].as_str()), ("absorption", "2", "list:0.5,0.5"));
+    assert!((number(r, "exact") - 2.0).abs() < 1e-14 && (number(r, "diffusion") - 4.0 * std::f64::consts::LN_2).abs() < 1e-14, "{r:?}");
+    assert!((number(r, "gap") - (number(r, "exact") - number(r, "diffusion"))).abs() < 1e-14);
 }

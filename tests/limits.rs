@@ -4,17 +4,13 @@
 
 mod common;
 
-use common::collapse;
+use common::{collapse, number, records};
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
 fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 /// Runs a command that must be refused before any output, with status 2 and a
@@ -99,34 +95,29 @@ fn bad_numbers_reach_their_rule_even_when_negative() {
 #[test]
 fn one_replicate_gives_a_mean_and_says_why_there_is_no_interval() {
     let out = collapse(&["simulate", "linear", "--regime", "replace", "--generations", "2", "--replicates", "1", "--format", "csv"]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    let text = stdout(&out);
-    let mut lines = text.lines();
-    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
-    assert_eq!(header, ["generation", "mean", "std_error", "ci_low", "ci_high", "theory", "z", "replicates", "note"]);
-    for line in lines {
-        let (cells, note) = line.split_once(",\"").expect("a quoted note");
-        let cells: Vec<&str> = cells.split(',').collect();
-        assert!(cells[1].parse::<f64>().unwrap().is_finite(), "{line}");
-        assert_eq!(&cells[2..5], ["", "", ""], "no standard error or interval: {line}");
-        assert_eq!(cells[6], "", "no z: {line}");
-        assert!(note.starts_with("one replicate"), "{line}");
+    let rows = records(&out);
+    assert_eq!(rows.len(), 2);
+    for r in &rows {
+        assert!(number(r, "mean").is_finite(), "{r:?}");
+        for empty in ["std_error", "ci_low", "ci_high", "z"] {
+            assert_eq!(r[empty], "", "no {empty}: {r:?}");
+        }
+        assert!(r["note"].starts_with("one replicate"), "{r:?}");
     }
     let out = collapse(&["simulate", "linear", "--regime", "replace", "--generations", "1", "--replicates", "1", "--format", "json"]);
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let row = &json["rows"][0];
+    let row = &json["data"][0];
     assert!(row["std_error"].is_null() && row["ci_low"].is_null() && row["z"].is_null(), "{row}");
     assert!(row["mean"].is_f64(), "{row}");
 }
 
 #[test]
 fn a_point_mass_start_has_no_relative_gap_and_says_why() {
-    let out = collapse(&["theory", "absorption", "--samples", "10", "--initial", "list:1", "--format", "csv"]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    let text = stdout(&out);
-    let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines[0], "samples,exact,diffusion,gap,relative_gap,note");
-    assert!(lines[1].starts_with("10,1,0,1,,\"relative_gap empty: p_0 is a point mass"), "{}", lines[1]);
+    let rows = records(&collapse(&["theory", "absorption", "--samples", "10", "--initial", "list:1", "--format", "csv"]));
+    let r = &rows[0];
+    assert_eq!((number(r, "exact"), number(r, "diffusion"), number(r, "gap")), (1.0, 0.0, 1.0));
+    assert_eq!(r["relative_gap"], "");
+    assert!(r["note"].starts_with("relative_gap empty: p_0 is a point mass"), "{r:?}");
 }
 
 #[test]
@@ -140,7 +131,7 @@ fn a_closed_pipe_ends_the_run_quietly_with_status_141() {
         .unwrap();
     let mut first = String::new();
     BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
-    assert!(first.starts_with("generation,mean"), "{first}");
+    assert!(first.starts_with("model,family,"), "{first}");
     // The reader is dropped here, as `head -1` would.
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(141), "{}", stderr(&out));
@@ -166,7 +157,7 @@ fn output_writes_through_devices_and_symlinks_and_replaces_regular_files_whole()
     assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
     let written = std::fs::read_to_string(&target).unwrap();
     assert_eq!(written.lines().count(), 3, "{written}");
-    assert!(written.starts_with("generation,"), "{written}");
+    assert!(written.starts_with("model,family,"), "{written}");
     // A regular file is replaced whole, and no temporary file is left behind.
     let out = collapse(&[&theory[..], &[target.to_str().unwrap()]].concat());
     assert!(out.status.success(), "{}", stderr(&out));

@@ -212,6 +212,8 @@ pub fn validate_probabilities(p: &[f64]) -> Result<Vec<f64>> {
 /// this family starts from one.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CategoricalSetup {
+    /// How `p_0` was given (`zipf:1.1`), or its list.
+    initial: String,
     probabilities: Vec<f64>,
     samples: usize,
     regime: CategoricalRegime,
@@ -234,6 +236,7 @@ impl CategoricalSetup {
         require_range("generations", generations, MAX_GENERATIONS)?;
         let top = (0..probabilities.len()).fold(0, |best, k| if probabilities[k] > probabilities[best] { k } else { best });
         let mut setup = CategoricalSetup {
+            initial: Initial::List(probabilities.clone()).to_string(),
             probabilities,
             samples,
             regime,
@@ -245,6 +248,18 @@ impl CategoricalSetup {
         };
         setup.tail = setup.tail_set(DEFAULT_TAIL);
         Ok(setup)
+    }
+
+    /// Records how `p_0` was given (`uniform`, `zipf:S`), for tables; the
+    /// probabilities stay those validated.
+    pub fn with_initial(mut self, initial: &Initial) -> Self {
+        self.initial = initial.to_string();
+        self
+    }
+
+    /// How `p_0` was given (`zipf:1.1`), or its list (`list:0.5,0.5`).
+    pub fn initial(&self) -> &str {
+        &self.initial
     }
 
     /// Sets the real pool `S_0 >= 1` of the accumulate regime (under replace

@@ -9,7 +9,8 @@ use super::theory::{CategoricalTheory, MAX_EXACT_SAMPLES, Metric, ids};
 use super::{CategoricalRegime, CategoricalSetup};
 use crate::budget::{Cost, Culprit};
 use crate::error::{Error, Result};
-use crate::model::{ClosedForm, Curve, Model};
+use crate::model::{ClosedForm, Curve, Model, Parameter};
+use crate::output::Cell;
 use crate::names::Named;
 use std::fmt;
 use std::ops::RangeInclusive;
@@ -105,6 +106,30 @@ impl Model for CategoricalModel {
             Culprit::new("outcomes", s.outcomes() as f64, 100.0),
         ]
     }
+
+    fn name(&self) -> &'static str {
+        "categorical"
+    }
+
+    fn family(&self) -> &'static str {
+        "categorical"
+    }
+
+    fn parameters(&self, _: u64) -> Vec<Parameter> {
+        let s = self.setup();
+        vec![
+            ("initial", s.initial().into()),
+            ("outcomes", Cell::Int(s.outcomes() as u64)),
+            ("samples", Cell::Int(s.samples() as u64)),
+            ("regime", s.regime().to_string().into()),
+            ("real", Cell::Int(s.real_samples() as u64)),
+            ("tail", s.tail_fraction().into()),
+        ]
+    }
+
+    fn is_indicator(&self, metric: Metric) -> bool {
+        matches!(metric, Metric::Collapsed | Metric::TailLost)
+    }
 }
 
 /// What a chain run to a point mass reports.
@@ -142,6 +167,12 @@ impl AbsorptionModel {
         let chain = FixationChain::new(&setup)?;
         let metrics = std::iter::once(AbsorptionMetric::Time).chain((0..setup.outcomes()).map(AbsorptionMetric::Winner)).collect();
         Ok(AbsorptionModel { setup, metrics, chain })
+    }
+
+    /// Records how `p_0` was given ([`CategoricalSetup::with_initial`]).
+    pub fn with_initial(mut self, initial: &super::Initial) -> Self {
+        self.setup = self.setup.with_initial(initial);
+        self
     }
 
     /// `p_0`.
@@ -210,5 +241,22 @@ impl Model for AbsorptionModel {
         let p = self.probabilities();
         let shown = p.iter().map(|p| format!("{p:.4}")).collect::<Vec<_>>().join(",");
         format!("K={} M={} p0={shown} regime=replace, run to a point mass", p.len(), self.samples())
+    }
+
+    fn name(&self) -> &'static str {
+        "absorption"
+    }
+
+    fn family(&self) -> &'static str {
+        "categorical"
+    }
+
+    fn parameters(&self, _: u64) -> Vec<Parameter> {
+        let s = &self.setup;
+        vec![("initial", s.initial().into()), ("outcomes", Cell::Int(s.outcomes() as u64)), ("samples", Cell::Int(s.samples() as u64))]
+    }
+
+    fn is_indicator(&self, metric: AbsorptionMetric) -> bool {
+        matches!(metric, AbsorptionMetric::Winner(_))
     }
 }

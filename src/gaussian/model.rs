@@ -6,8 +6,9 @@ use super::sim::GaussianChain;
 use super::theory::{GaussianTheory, Metric};
 use crate::budget::{Cost, Culprit};
 use crate::error::{Error, param_value};
-use super::GaussianRegime;
-use crate::model::{ClosedForm, Model};
+use super::{Estimator, GaussianRegime};
+use crate::model::{ClosedForm, Model, Parameter};
+use crate::output::Cell;
 use crate::names::Named;
 use std::ops::RangeInclusive;
 
@@ -85,5 +86,47 @@ impl Model for GaussianSetup {
     /// The exact medians under replace (numerical inversion; see [`GaussianTheory::median_curve`]).
     fn median_closed_form(&self, metric: Metric) -> Option<Vec<f64>> {
         GaussianTheory::new(self).median_curve(metric)
+    }
+
+    fn name(&self) -> &'static str {
+        "gaussian"
+    }
+
+    fn family(&self) -> &'static str {
+        "gaussian"
+    }
+
+    fn parameters(&self, _: u64) -> Vec<Parameter> {
+        vec![
+            ("dim", Cell::Int(self.dim() as u64)),
+            ("samples", Cell::Int(self.samples() as u64)),
+            ("sigma", self.sigma().into()),
+            ("spectrum", self.spectrum().to_string().into()),
+            ("estimator", self.estimator().name().into()),
+            ("regime", self.regime().to_string().into()),
+            ("threshold", self.threshold().into()),
+        ]
+    }
+
+    /// Under replace with a fitted covariance, `sigma_n^2` and `(mu_n - mu)^2`
+    /// are products of `n` independent factors: their relative variance grows
+    /// like `((M + 1)/(M - 1))^n` and their law like a log-normal's, so past
+    /// `n = M` a Monte Carlo mean converges too slowly for its standard error
+    /// to be evidence. The medians, `log_variance_ratio`, `sd_ratio` and
+    /// `collapsed` stay well-behaved.
+    fn unreliable(&self, metric: Metric, generation: u64) -> Option<String> {
+        let heavy = matches!(metric, Metric::MeanError | Metric::VarianceRatio | Metric::Wasserstein);
+        let fitted = self.estimator() != Estimator::KnownVariance && self.regime() == GaussianRegime::Replace;
+        (heavy && fitted && generation > self.samples() as u64).then(|| {
+            format!(
+                "{metric} under replace is heavy-tailed past n = M = {}: its mean and standard error are no evidence \
+                 (check log_variance_ratio or the median instead)",
+                self.samples()
+            )
+        })
+    }
+
+    fn is_indicator(&self, metric: Metric) -> bool {
+        metric == Metric::Collapsed
     }
 }

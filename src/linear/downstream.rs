@@ -1,6 +1,11 @@
 //! The downstream model of Dohmatob, Feng and Kempe (2024): a chain of `n`
 //! synthetic generations, then one ridge model trained on its data.
 //!
+//! Generations are counted as in every family: generation 1 is the first
+//! model fitted, on data labelled by the truth. The downstream model of
+//! generation `g` trains on data labelled by the chain's model `g - 1`, after
+//! `n = g - 1` chain generations (`g = 1`: the truth's labels).
+//!
 //! | parameter | paper | meaning | range |
 //! |---|---|---|---|
 //! | `dim` | `d` | dimension | `>= 1` |
@@ -9,7 +14,7 @@
 //! | `samples` | `T` | rows of the downstream training set | `>= d` (`>= d + 2` over designs) |
 //! | `sigma` | `sigma` | label noise of the downstream data | finite, `>= 0` |
 //! | `ridge` | `lambda` | downstream penalty on the mean squared error | finite, `>= 0` |
-//! | `generations` | `n` | chain length; curves run over `n = 0..=generations` | `>= 0` |
+//! | `generations` | `n + 1` | generations reported, `g = 1..=generations`, chain lengths `n = g - 1` | `>= 1` |
 //!
 //! The chain starts at `w_0 = w*` and fits least squares on `T0` fresh rows
 //! labelled by the previous fit; the downstream model fits ridge on `T` rows
@@ -19,7 +24,7 @@ use super::design::{GivenDesign, draw, test_error, true_weights};
 use super::ridge::RidgeTheory;
 use super::sim::Relabel;
 use super::{LinearSetup, Spectrum};
-use crate::budget::MAX_GENERATIONS;
+use crate::budget::{MAX_GENERATIONS, require_range};
 use crate::error::{Error, Result, param_value};
 use crate::linalg::{Factor, gram};
 use crate::mc::{Chain, Stream};
@@ -65,9 +70,7 @@ impl DownstreamSetup {
             ));
         }
         let downstream = LinearSetup::new(dim, samples, sigma, spectrum)?.with_ridge(ridge)?;
-        if generations > MAX_GENERATIONS {
-            return Err(Error::invalid("generations", generations, format!("must be at most {MAX_GENERATIONS}")));
-        }
+        let generations = require_range("generations", generations, MAX_GENERATIONS)?;
         Ok(DownstreamSetup { chain, downstream, generations })
     }
 
@@ -81,7 +84,7 @@ impl DownstreamSetup {
         &self.chain
     }
 
-    /// The chain generations `n`.
+    /// The generations reported: `g = 1..=generations`, after `n = g - 1` chain generations.
     pub fn generations(&self) -> u64 {
         self.generations
     }
@@ -104,7 +107,7 @@ impl DownstreamSetup {
     }
 }
 
-/// **linear-downstream.** After `n` chain generations the downstream ridge model
+/// **linear-downstream.** After `n` chain generations (generation `g = n + 1`) the downstream ridge model
 /// `w_hat = (X^T X + kappa I)^{-1} X^T (X w_n + E)`, `kappa = T lambda`, has, with
 /// `A = (X^T X + kappa I)^{-1} X^T X`,
 ///
@@ -119,7 +122,8 @@ impl DownstreamSetup {
 ///
 /// ```
 /// use model_collapse::linear::{Spectrum, downstream::{DownstreamSetup, DownstreamTheory}};
-/// let setup = DownstreamSetup::new(10, 100, 1.0, 50, 0.5, 0.0, Spectrum::Identity, 3).unwrap();
+/// // Generations 1..=4: generation 4 comes after n = 3 chain generations.
+/// let setup = DownstreamSetup::new(10, 100, 1.0, 50, 0.5, 0.0, Spectrum::Identity, 4).unwrap();
 /// let curve = DownstreamTheory::new(&setup).over_designs().unwrap();
 /// assert!((curve[3] - (0.25 * 10.0 / 39.0 + 3.0 * 10.0 / 89.0)).abs() < 1e-15);
 /// ```
@@ -135,7 +139,7 @@ impl DownstreamTheory {
     }
 
     /// Least squares downstream (`lambda = 0`), averaged over every design:
-    /// `n = 0..=generations`. Needs `T >= d + 2`.
+    /// generations `1..=generations`, chain lengths `n = 0..generations`. Needs `T >= d + 2`.
     pub fn over_designs(&self) -> Result<Vec<f64>> {
         let down = &self.setup.downstream;
         if down.ridge() > 0.0 {
@@ -154,23 +158,24 @@ impl DownstreamTheory {
         }
         let clean = down.sigma().powi(2) * d as f64 / (t - d - 1) as f64;
         let per_generation = self.setup.chain_unit() * d as f64;
-        Ok((0..=self.setup.generations).map(|n| clean + n as f64 * per_generation).collect())
+        Ok((0..self.setup.generations).map(|n| clean + n as f64 * per_generation).collect())
     }
 
     /// Conditional on the downstream design with Gram matrix `gram`, any `lambda >= 0`:
-    /// `n = 0..=generations`.
+    /// chain lengths `n = 0..generations`.
     pub fn given(&self, gram: &DMatrix<f64>) -> Vec<f64> {
         let down = &self.setup.downstream;
         // Bias and noise of one ridge fit on data from the truth: generation 1 of linear-ridge.
         let ridge = RidgeTheory::new(gram, down);
         let clean = ridge.curve(&Plan::replace(1)).values[0];
         let chain = self.setup.chain_unit() * ridge.shrinkage_trace();
-        (0..=self.setup.generations).map(|n| clean + n as f64 * chain).collect()
+        (0..self.setup.generations).map(|n| clean + n as f64 * chain).collect()
     }
 }
 
-/// One replicate: the chain's models `w_0..w_n`, and for each the downstream
-/// model's test error. Observation `n` is the error after `n` chain generations.
+/// One replicate: the chain's models `w_0..w_{G-1}`, and for each the downstream
+/// model's test error. Observation `g - 1` is the error of generation `g`,
+/// after `n = g - 1` chain generations.
 ///
 /// Order of draws: the downstream design (unless given), then for each `n`
 /// the downstream noise and, before the next generation, the chain's fresh
@@ -195,7 +200,7 @@ impl DownstreamChain {
 
 impl Chain for DownstreamChain {
     fn width(&self) -> usize {
-        self.setup.generations as usize + 1
+        self.setup.generations as usize
     }
 
     fn run(&self, rng: &mut Stream, out: &mut [f64]) -> Result<()> {
@@ -216,7 +221,7 @@ impl Chain for DownstreamChain {
             let mut w_hat = relabel_down.batch(rng, down.sigma(), &given.x, given.gram(), &w).to_vec();
             given.fit.solve(&mut w_hat);
             *slot = test_error(&self.eigenvalues, &w_hat, &w_star);
-            if n < self.setup.generations as usize {
+            if n + 1 < self.setup.generations as usize {
                 let x = draw(rng, chain.samples(), &self.sqrt_eigenvalues);
                 let chain_gram = gram(&x);
                 w = relabel_chain.batch(rng, chain.sigma(), &x, &chain_gram, &w).to_vec();

@@ -15,7 +15,8 @@ use super::{Design, LinearSetup};
 use crate::budget::{Cost, Culprit, MAX_GENERATIONS, require_range};
 use crate::error::{Error, Result, param_value};
 use crate::location::subsample_location_factors;
-use crate::model::{ClosedForm, Curve, Model};
+use crate::model::{ClosedForm, Curve, Model, Parameter};
+use crate::output::Cell;
 use crate::names::Named;
 use crate::schedule::Regime;
 use std::ops::RangeInclusive;
@@ -218,6 +219,44 @@ impl Model for LinearModel {
         let (d, t, spectrum, design, regime) = (s.dim(), s.samples(), s.spectrum(), self.design, &self.regime);
         format!("d={d} T={t} sigma={sigma} spectrum={spectrum} design={design} regime={regime}{ridge}{given}")
     }
+
+    fn name(&self) -> &'static str {
+        "linear"
+    }
+
+    fn family(&self) -> &'static str {
+        "linear"
+    }
+
+    /// `sigma` is the noise level of the batch created at the generation.
+    fn parameters(&self, generation: u64) -> Vec<Parameter> {
+        let s = &self.setup;
+        vec![
+            ("dim", Cell::Int(s.dim() as u64)),
+            ("samples", Cell::Int(s.samples() as u64)),
+            ("sigma", s.sigma_at(generation).into()),
+            ("regime", self.regime.to_string().into()),
+            ("design", self.design.name().into()),
+            ("spectrum", s.spectrum().to_string().into()),
+            ("ridge", s.ridge().into()),
+            ("fixed_design", self.given.as_ref().map(|g| g.fixed.to_string()).into()),
+        ]
+    }
+
+    fn unreliable(&self, _: LinearMetric, _: u64) -> Option<String> {
+        let noise = self.setup.constant_sigma() != Some(0.0);
+        (noise && self.given.is_none() && self.setup.ridge() == 0.0).then(|| infinite_variance(&self.setup)).flatten()
+    }
+}
+
+/// Why the least-squares error over Gaussian designs of `setup`'s size has
+/// no finite variance (`T < d + 4`: the second moment of the inverse Wishart
+/// `(X^T X)^{-1}` needs `T >= d + 4`), if it has none.
+fn infinite_variance(setup: &LinearSetup) -> Option<String> {
+    let (d, t) = (setup.dim(), setup.samples());
+    (t < d + 4).then(|| {
+        format!("with {t} rows < d + 4 = {} the test error has infinite variance over designs: its standard error means nothing", d + 4)
+    })
 }
 
 /// What the downstream model reports after `n` chain generations.
@@ -229,8 +268,8 @@ pub enum DownstreamMetric {
 
 crate::named!(DownstreamMetric, "metric", [DownstreamMetric::TestError => "downstream_test_error"]);
 
-/// Dohmatob's downstream model after `n = 0..=generations` chain generations,
-/// over downstream designs or conditioned on one.
+/// Dohmatob's downstream model at generations `g = 1..=generations`, after
+/// `n = g - 1` chain generations, over downstream designs or conditioned on one.
 #[derive(Debug, Clone)]
 pub struct DownstreamModel {
     setup: DownstreamSetup,
@@ -264,7 +303,7 @@ impl Model for DownstreamModel {
     }
 
     fn generations(&self) -> RangeInclusive<u64> {
-        0..=self.setup.generations()
+        1..=self.setup.generations()
     }
 
     fn chain(&self) -> DownstreamChain {
@@ -283,7 +322,7 @@ impl Model for DownstreamModel {
     /// chain design drawn and factored (`T0 d^2 / 2 + d^3 / 3`) and a
     /// downstream relabelling and solve.
     fn cost(&self) -> Cost {
-        let (chain, down, n) = (self.setup.chain(), self.setup.downstream(), self.setup.generations() as f64 + 1.0);
+        let (chain, down, n) = (self.setup.chain(), self.setup.downstream(), self.setup.generations() as f64);
         let (d, t0, t) = (down.dim() as f64, chain.samples() as f64, down.samples() as f64);
         let design = Cost::new(8.0 * (t * d + t0 * d + 3.0 * d * d), t * d + t * d * d / 2.0 + d * d * d / 3.0);
         design.plus(Cost::new(0.0, (t * d + t0 * d + t0 * d * d / 2.0 + d * d * d / 3.0 + 4.0 * d * d) * n))
@@ -308,6 +347,36 @@ impl Model for DownstreamModel {
     fn describe(&self) -> String {
         let given = self.given.as_ref().map(|(f, _)| format!(" given-design={f}")).unwrap_or_default();
         format!("{}{given}", self.setup.describe())
+    }
+
+    fn name(&self) -> &'static str {
+        "downstream"
+    }
+
+    fn family(&self) -> &'static str {
+        "linear"
+    }
+
+    fn parameters(&self, _: u64) -> Vec<Parameter> {
+        let (chain, down) = (self.setup.chain(), self.setup.downstream());
+        vec![
+            ("dim", Cell::Int(down.dim() as u64)),
+            ("chain_samples", Cell::Int(chain.samples() as u64)),
+            ("chain_sigma", chain.sigma().into()),
+            ("samples", Cell::Int(down.samples() as u64)),
+            ("sigma", down.sigma().into()),
+            ("ridge", down.ridge().into()),
+            ("spectrum", down.spectrum().to_string().into()),
+            ("fixed_design", self.given.as_ref().map(|(f, _)| f.to_string()).into()),
+        ]
+    }
+
+    /// The chain's fresh designs make the error's variance infinite when
+    /// `T0 < d + 4` (with noise), and so do the downstream designs when `T < d + 4`.
+    fn unreliable(&self, _: DownstreamMetric, generation: u64) -> Option<String> {
+        let (chain, down) = (self.setup.chain(), self.setup.downstream());
+        let chain = (generation > 1 && chain.sigma() > 0.0).then(|| infinite_variance(chain)).flatten();
+        chain.or_else(|| (self.given.is_none() && down.ridge() == 0.0).then(|| infinite_variance(down)).flatten())
     }
 }
 
@@ -362,6 +431,18 @@ impl Model for OverparamSetup {
             Culprit::new("samples", self.samples() as f64, 50.0),
             Culprit::new("generations", OverparamSetup::generations(self) as f64, 20.0),
         ]
+    }
+
+    fn name(&self) -> &'static str {
+        "overparam"
+    }
+
+    fn family(&self) -> &'static str {
+        "linear"
+    }
+
+    fn parameters(&self, _: u64) -> Vec<Parameter> {
+        vec![("dim", Cell::Int(self.dim() as u64)), ("samples", Cell::Int(self.samples() as u64))]
     }
 }
 

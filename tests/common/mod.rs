@@ -52,3 +52,45 @@ pub fn z_critical(assertions: usize) -> f64 {
 pub fn collapse(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_collapse")).args(args).output().expect("the binary runs")
 }
+
+/// One record of a command's CSV output: column name to cell text.
+pub type Record = std::collections::BTreeMap<String, String>;
+
+/// The records of a successful command's CSV output (quoted cells unquoted).
+#[track_caller]
+pub fn records(out: &Output) -> Vec<Record> {
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout.clone()).expect("UTF-8 output");
+    let mut lines = text.lines();
+    let header = split_csv(lines.next().expect("a header line"));
+    lines.map(|line| header.iter().cloned().zip(split_csv(line)).collect()).collect()
+}
+
+/// The cells of one CSV line: commas outside quotes split, `""` inside quotes is `"`.
+fn split_csv(line: &str) -> Vec<String> {
+    let (mut cells, mut cell, mut quoted, mut chars) = (Vec::new(), String::new(), false, line.chars().peekable());
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                cell.push('"');
+                chars.next();
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => cells.push(std::mem::take(&mut cell)),
+            _ => cell.push(c),
+        }
+    }
+    cells.push(cell);
+    cells
+}
+
+/// A record's number in `column` (panics, naming the record, when it is not one).
+#[track_caller]
+pub fn number(record: &Record, column: &str) -> f64 {
+    record.get(column).and_then(|x| x.parse().ok()).unwrap_or_else(|| panic!("`{column}` is not a number in {record:?}"))
+}
+
+/// The records whose `metric` is `metric`.
+pub fn of_metric<'a>(records: &'a [Record], metric: &str) -> Vec<&'a Record> {
+    records.iter().filter(|r| r["metric"] == metric).collect()
+}

@@ -25,7 +25,7 @@ proptest! {
     fn same_rows_and_noise_is_replace_one_generation_later(d in 1usize..20, extra in 2usize..200, sigma in 0.1f64..3.0, n in 0u64..50) {
         // With T = T0 and sigma = sigma0 the downstream fit is just generation n + 1 of replace.
         let t = d + extra;
-        let setup = DownstreamSetup::new(d, t, sigma, t, sigma, 0.0, Spectrum::Identity, n).unwrap();
+        let setup = DownstreamSetup::new(d, t, sigma, t, sigma, 0.0, Spectrum::Identity, n + 1).unwrap();
         let curve = DownstreamTheory::new(&setup).over_designs().unwrap();
         let replace = LinearTheory::new(&LinearSetup::new(d, t, sigma, Spectrum::Identity).unwrap()).unwrap();
         assert_relative_eq!(curve[n as usize], replace.replace(n + 1), max_relative = ACCURATE);
@@ -45,7 +45,7 @@ proptest! {
     #[test]
     fn least_squares_given_design_is_trace_plus_chain(d in 1usize..6, extra in 2usize..20, seed in any::<u64>(), n in 0u64..20) {
         let (t0, sigma0, sigma) = (d + extra + 3, 0.8, 1.1);
-        let setup = DownstreamSetup::new(d, t0, sigma0, d + extra, sigma, 0.0, Spectrum::Identity, n).unwrap();
+        let setup = DownstreamSetup::new(d, t0, sigma0, d + extra, sigma, 0.0, Spectrum::Identity, n + 1).unwrap();
         let g = gram(d, d + extra, seed);
         let curve = DownstreamTheory::new(&setup).given(&g);
         let trace = g.clone().try_inverse().unwrap().trace();
@@ -58,7 +58,7 @@ proptest! {
         // Sigma = I: the chain term per generation is sigma0^2 sum_j a_j^2 / (T0 - d - 1),
         // and every a_j = s_j/(s_j + T lambda) decreases with lambda.
         let slope = |lambda: f64| {
-            let setup = DownstreamSetup::new(d, d + 4, 1.0, d + extra, 1.0, lambda, Spectrum::Identity, 1).unwrap();
+            let setup = DownstreamSetup::new(d, d + 4, 1.0, d + extra, 1.0, lambda, Spectrum::Identity, 2).unwrap();
             let c = DownstreamTheory::new(&setup).given(&gram(d, d + extra, seed));
             c[1] - c[0]
         };

@@ -1,16 +1,15 @@
 //! The categorical family's command-line arguments and commands.
 
-use crate::tables::{Columns, column, emit_simulation, theory_table, write};
-use crate::{McArgs, OutputArgs, budget, note};
+use crate::tables::{emit_simulation, emit_theory, write};
+use crate::{McArgs, OutputArgs, budget};
 use clap::Args;
 use model_collapse::budget::{Cost, Culprit};
 use model_collapse::categorical::exact::{MAX_ABSORPTION_SAMPLES, diffusion_absorption_time};
 use model_collapse::categorical::model::{AbsorptionMetric, AbsorptionModel};
-use model_collapse::categorical::theory::{CategoricalTheory, MAX_EXACT_SAMPLES, Metric, accumulate_diversity_limit, gini_simpson, ids};
+use model_collapse::categorical::theory::{Metric, accumulate_diversity_limit, gini_simpson, ids};
 use model_collapse::categorical::{CategoricalModel, CategoricalRegime, CategoricalSetup, DEFAULT_TAIL, Initial};
 use model_collapse::error::{Error, Result};
-use model_collapse::model::{Model, Run, check_simulation, check_theory};
-use model_collapse::names::Named;
+use model_collapse::model::Model;
 use model_collapse::output::{Cell, Table};
 use std::process::ExitCode;
 
@@ -24,12 +23,6 @@ pub(crate) struct InitialArgs {
     /// Number of outcomes K of a uniform or Zipf start (default 10; a list carries its own)
     #[arg(long)]
     outcomes: Option<usize>,
-}
-
-impl InitialArgs {
-    fn probabilities(&self) -> Result<Vec<f64>> {
-        self.initial.parse::<Initial>()?.probabilities(self.outcomes)
-    }
 }
 
 /// The two-outcome start of `collapse theory absorption`.
@@ -62,54 +55,40 @@ pub(crate) struct CategoricalArgs {
 impl CategoricalArgs {
     fn setup(&self) -> Result<CategoricalSetup> {
         let regime: CategoricalRegime = self.regime.parse()?;
-        let setup = CategoricalSetup::new(&self.initial.probabilities()?, self.samples, regime, self.generations)?.with_tail(self.tail)?;
-        if setup.regime() == CategoricalRegime::Replace && self.samples > MAX_EXACT_SAMPLES {
-            note(format!(
-                "M = {} > {MAX_EXACT_SAMPLES}: survivors, collapsed and tail_lost need the exact chain (O(n M^1.5)); their theory is left empty",
-                self.samples
-            ));
-        }
+        let initial = self.initial.initial.parse::<Initial>()?;
+        let setup = CategoricalSetup::new(&initial.probabilities(self.initial.outcomes)?, self.samples, regime, self.generations)?
+            .with_tail(self.tail)?
+            .with_initial(&initial);
         match self.real {
             Some(real) => setup.with_real_samples(real),
             None => Ok(setup),
         }
     }
-
-    fn meta(&self, setup: &CategoricalSetup, theory: &CategoricalTheory) -> serde_json::Value {
-        let theorems: serde_json::Map<String, serde_json::Value> =
-            Metric::ALL.iter().filter_map(|&m| theory.curve(m).map(|c| (m.to_string(), c.theorem.as_str().into()))).collect();
-        let limit = match setup.regime() {
-            CategoricalRegime::Replace => 0.0,
-            CategoricalRegime::Accumulate => {
-                gini_simpson(setup.probabilities()) * accumulate_diversity_limit(setup.real_samples(), setup.samples())
-            }
-        };
-        serde_json::json!({
-            "family": "categorical", "initial": self.initial.initial, "outcomes": setup.outcomes(),
-            "samples": self.samples, "regime": self.regime, "real": setup.real_samples(), "tail": self.tail,
-            "tail_initial_mass": setup.tail_mass(), "generations": self.generations,
-            "diversity_limit": limit, "theorems": theorems,
-        })
-    }
 }
 
-/// `collapse theory categorical`: one row per generation, one column per closed form.
+/// `collapse theory categorical`: every closed form per generation, with the
+/// limit of the diversity in the description.
 pub(crate) fn theory(args: &CategoricalArgs, out: &OutputArgs) -> Result<ExitCode> {
     let model = CategoricalModel::new(args.setup()?);
-    check_theory(&model, &budget().limits)?;
-    let columns: Vec<_> = Metric::ALL.iter().map(|&m| (m.name(), column(model.closed_form(m)))).collect();
-    write(&theory_table(model.generations(), &columns), args.meta(model.setup(), model.theory()), out)
+    let limit = diversity_limit(model.setup());
+    emit_theory(&model, &[("diversity_limit", limit.into())], out)
 }
 
 /// `collapse simulate categorical`: one row per generation and metric, with the
 /// Monte Carlo mean, its standard error and interval, and the closed form.
 pub(crate) fn simulate(args: &CategoricalArgs, metrics: &[Metric], mc_args: &McArgs, out: &OutputArgs) -> Result<ExitCode> {
-    let model = CategoricalModel::new(args.setup()?);
-    let mc = mc_args.monte_carlo()?;
-    check_simulation(&model, &mc, false, &budget().limits)?;
-    let run = Run::new(model, &mc)?;
-    let meta = args.meta(run.model.setup(), run.model.theory());
-    emit_simulation(&run, metrics, Columns { metric: true, medians: false }, meta, (mc.replicates(), mc.seed()), out)
+    emit_simulation(CategoricalModel::new(args.setup()?), metrics, mc_args, &[], out)
+}
+
+/// The limit of the expected diversity as g -> infinity: 0 under replace, a
+/// positive fraction of `H(p_0)` under accumulate.
+fn diversity_limit(setup: &CategoricalSetup) -> f64 {
+    match setup.regime() {
+        CategoricalRegime::Replace => 0.0,
+        CategoricalRegime::Accumulate => {
+            gini_simpson(setup.probabilities()) * accumulate_diversity_limit(setup.real_samples(), setup.samples())
+        }
+    }
 }
 
 /// The arguments of `collapse theory absorption`.
@@ -130,36 +109,39 @@ pub(crate) struct AbsorptionArgs {
 /// `collapse theory absorption`: the exact expected time to a point mass under
 /// replace beside the diffusion approximation, one row per `M`.
 pub(crate) fn absorption(args: &AbsorptionArgs, out: &OutputArgs) -> Result<ExitCode> {
-    let initial = InitialArgs { initial: args.initial.clone(), outcomes: args.outcomes };
-    let p = initial.probabilities()?;
+    let initial = args.initial.parse::<Initial>()?;
+    let p = initial.probabilities(args.outcomes)?;
     let mut models = Vec::new();
     for &m in &args.samples {
         if !(1..=MAX_ABSORPTION_SAMPLES).contains(&m) {
             let rule = format!("the exact absorption time solves a dense (M - 1) x (M - 1) system: 1 <= M <= {MAX_ABSORPTION_SAMPLES}");
             return Err(Error::invalid("samples", m, rule));
         }
-        models.push(AbsorptionModel::new(&p, m)?);
+        models.push(AbsorptionModel::new(&p, m)?.with_initial(&initial));
     }
     let cost = models.iter().fold(Cost::ZERO, |total, model| total.plus(model.theory_cost()));
     let largest = args.samples.iter().copied().max().unwrap_or(1);
     budget().limits.check(cost, 1, &Culprit::new("samples", largest as f64, 100.0))?;
     let point_mass = p.contains(&1.0);
-    let mut columns = vec!["samples", "exact", "diffusion", "gap", "relative_gap"];
-    columns.extend(point_mass.then_some("note"));
+    let parameters = |model: &AbsorptionModel| model.parameters(0);
+    let mut columns = vec!["model", "family"];
+    columns.extend(models.first().map(parameters).unwrap_or_default().iter().map(|(name, _)| *name));
+    columns.extend(["theorem", "exact", "diffusion", "gap", "relative_gap", "note"]);
     let mut table = Table::new(&columns);
     for model in &models {
         let m = model.samples();
         let exact = model.closed_form(AbsorptionMetric::Time).into_curve()?.values[0];
         let diffusion = diffusion_absorption_time(m, &p);
         let relative = (!point_mass).then(|| (exact - diffusion) / diffusion);
-        let mut row = vec![Cell::Int(m as u64), exact.into(), diffusion.into(), (exact - diffusion).into(), relative.into()];
-        if point_mass {
-            row.push("relative_gap empty: p_0 is a point mass, the chain is absorbed at once and the diffusion value is 0".into());
-        }
+        let mut row = vec![model.name().into(), model.family().into()];
+        row.extend(parameters(model).into_iter().map(|(_, value)| value));
+        row.extend([ids::ABSORPTION_TIME.as_str().into(), exact.into(), diffusion.into(), (exact - diffusion).into(), relative.into()]);
+        let note = "relative_gap empty: p_0 is a point mass, the chain is absorbed at once and the diffusion value is 0";
+        row.push(if point_mass { note.into() } else { Cell::Missing });
         table.push(row);
     }
     let meta = serde_json::json!({
-        "family": "categorical", "theorem": ids::ABSORPTION_TIME.as_str(), "initial": args.initial,
+        "model": "absorption", "family": "categorical", "theorem": ids::ABSORPTION_TIME.as_str(), "initial": args.initial,
         "outcomes": p.len(), "regime": "replace",
         "exact": "E tau = 1 + sum_k sum_i Binomial(M, p_0(k))(i) w_i, w = (I - Q)^-1 (i/M)",
         "diffusion": "-2 M sum_k (1 - p_k) ln(1 - p_k) (Kimura; Littler for K > 2)",

@@ -1,19 +1,13 @@
 //! The Gaussian family's command-line arguments and commands.
 
-use crate::tables::{Column, Columns, column, emit_simulation, theory_table, write};
-use crate::{McArgs, OutputArgs, budget, named, note};
+use crate::tables::{emit_simulation, emit_theory};
+use crate::{McArgs, OutputArgs, named};
 use clap::Args;
 use model_collapse::error::Result;
-use model_collapse::gaussian::theory::{GaussianTheory, Metric};
+use model_collapse::gaussian::theory::Metric;
 use model_collapse::gaussian::{DEFAULT_THRESHOLD, Estimator, GaussianRegime, GaussianSetup};
-use model_collapse::mc::Chain;
-use model_collapse::model::{Model, Run, check_simulation, check_theory};
-use model_collapse::names::Named;
 use model_collapse::spectrum::Spectrum;
 use std::process::ExitCode;
-
-/// At most this many numbers are kept in memory for the sample medians.
-const MEDIAN_BUDGET: usize = 20_000_000;
 
 /// The arguments of the Gaussian loop.
 #[derive(Args)]
@@ -55,60 +49,17 @@ impl GaussianArgs {
         GaussianSetup::new(self.dim, self.samples, self.sigma, spectrum, self.estimator, regime, self.generations)?
             .with_threshold(self.threshold)
     }
-
-    fn meta(&self, theory: &GaussianTheory) -> serde_json::Value {
-        let theorems: serde_json::Map<String, serde_json::Value> =
-            Metric::ALL.iter().filter_map(|&m| theory.curve(m).map(|c| (m.to_string(), c.theorem.as_str().into()))).collect();
-        serde_json::json!({
-            "family": "gaussian", "dim": self.dim, "samples": self.samples, "sigma": self.sigma,
-            "spectrum": self.spectrum, "estimator": self.estimator.to_string(), "regime": self.regime,
-            "generations": self.generations, "threshold": self.threshold, "theorems": theorems,
-        })
-    }
 }
 
-/// `collapse theory gaussian`: one row per generation, one column per closed form
-/// (empty where there is none), plus the exact medians.
+/// `collapse theory gaussian`: every closed form per generation (empty where
+/// there is none), with the exact medians.
 pub(crate) fn theory(args: &GaussianArgs, out: &OutputArgs) -> Result<ExitCode> {
-    let setup = args.setup()?;
-    check_theory(&setup, &budget().limits)?;
-    let theory = GaussianTheory::new(&setup);
-    let mut columns: Vec<(&'static str, Column)> = Vec::new();
-    for &metric in Metric::ALL {
-        columns.push((metric.name(), column(setup.closed_form(metric))));
-        if metric == Metric::LogVarianceRatio {
-            let median = theory.median_curve(metric).ok_or_else(|| "no exact median in this setting".to_string());
-            columns.push(("median_log_variance_ratio", median));
-        }
-    }
-    write(&theory_table(Model::generations(&setup), &columns), args.meta(&theory), out)
+    emit_theory(&args.setup()?, &[], out)
 }
 
 /// `collapse simulate gaussian`: one row per generation and metric, with the
 /// Monte Carlo mean, its standard error and interval, the sample median, and
 /// the closed forms of the mean and the median where they exist.
 pub(crate) fn simulate(args: &GaussianArgs, metrics: &[Metric], mc_args: &McArgs, out: &OutputArgs) -> Result<ExitCode> {
-    let setup = args.setup()?;
-    let mc = mc_args.monte_carlo()?;
-    let kept = setup.chain().width().saturating_mul(mc.replicates() as usize);
-    let replace = setup.regime() == GaussianRegime::Replace;
-    let heavy = setup.estimator() != Estimator::KnownVariance && replace && args.generations > args.samples as u64;
-    check_simulation(&setup, &mc, kept <= MEDIAN_BUDGET, &budget().limits)?;
-    let meta = args.meta(&GaussianTheory::new(&setup));
-    let run = if kept <= MEDIAN_BUDGET {
-        Run::keeping(setup, &mc)?
-    } else {
-        note(format!("{kept} observations exceed the {MEDIAN_BUDGET} kept for sample medians; the median column is empty"));
-        Run::new(setup, &mc)?
-    };
-    if heavy {
-        note(format!(
-            "under replace, sigma_n^2 and (mu_n - mu)^2 are heavy-tailed (their variance grows like ((M+1)/(M-1))^n): \
-             beyond n ~ M = {} their Monte Carlo means, standard errors and z are unreliable; the medians and \
-             log_variance_ratio are not",
-            args.samples
-        ));
-    }
-    let columns = Columns { metric: true, medians: true };
-    emit_simulation(&run, metrics, columns, meta, (mc.replicates(), mc.seed()), out)
+    emit_simulation(args.setup()?, metrics, mc_args, &[], out)
 }

@@ -1,16 +1,16 @@
 //! The linear family's command-line arguments and commands.
 
-use crate::tables::{Columns, emit_simulation, theory_table, write};
-use crate::{McArgs, OutputArgs, budget, named, note};
+use crate::tables::{emit_simulation, emit_theory};
+use crate::{McArgs, OutputArgs, named};
 use clap::Args;
-use model_collapse::error::{Error, Result, Spelling};
+use model_collapse::error::{Error, Result};
 use model_collapse::linear::design::FixedDesign;
 use model_collapse::linear::downstream::DownstreamSetup;
 use model_collapse::linear::model::{DownstreamMetric, LinearMetric, OverparamMetric};
 use model_collapse::linear::overparam::OverparamSetup;
 use model_collapse::linear::theory::{Limit, limit_factor};
 use model_collapse::linear::{Design, DownstreamModel, LinearModel, LinearSetup, Regime, Spectrum};
-use model_collapse::model::{ClosedForm, Curve, Model, Run, check_simulation, check_theory};
+use model_collapse::model::{Curve, Model};
 use std::process::ExitCode;
 
 /// The arguments of the over-parameterised chain.
@@ -30,13 +30,6 @@ pub(crate) struct OverparamArgs {
 impl OverparamArgs {
     fn setup(&self) -> Result<OverparamSetup> {
         OverparamSetup::new(self.dim, self.samples, self.generations)
-    }
-
-    fn meta(&self) -> serde_json::Value {
-        serde_json::json!({
-            "theorem": model_collapse::linear::theory::ids::OVERPARAMETERISED.as_str(), "dim": self.dim, "samples": self.samples,
-            "generations": self.generations, "limit": "1 (the truth is forgotten)",
-        })
     }
 }
 
@@ -61,7 +54,8 @@ pub(crate) struct DownstreamArgs {
     /// Downstream ridge penalty lambda on the mean squared error (0: least squares)
     #[arg(long, default_value_t = 0.0)]
     ridge: f64,
-    /// Chain generations: rows for n = 0..=generations
+    /// Generations g = 1..=generations: generation g's downstream model trains on data labelled by
+    /// the chain's model g - 1, after n = g - 1 chain generations (g = 1: the truth's labels)
     #[arg(long, default_value_t = 10)]
     generations: u64,
     /// Eigenvalues of Sigma: identity, power:ALPHA or diag:L1,L2,...
@@ -91,18 +85,6 @@ impl DownstreamArgs {
             Some(seed) => model.conditioned(FixedDesign::Seed(seed)),
             None => Ok(model),
         }
-    }
-
-    fn meta(&self) -> serde_json::Value {
-        let mut meta = serde_json::json!({
-            "theorem": model_collapse::linear::theory::ids::DOWNSTREAM.as_str(), "dim": self.dim, "chain_samples": self.chain_samples,
-            "chain_sigma": self.chain_sigma, "samples": self.samples, "sigma": self.sigma,
-            "ridge": self.ridge, "generations": self.generations, "spectrum": self.spectrum,
-        });
-        if let Some(seed) = self.fixed_design {
-            meta["fixed_design"] = seed.into();
-        }
-        meta
     }
 }
 
@@ -173,116 +155,54 @@ impl LinearArgs {
         }
     }
 
-    /// The limit as n -> infinity, in units of the first generation's error (least squares).
-    fn limit(&self, curve: &Curve) -> Result<String> {
+    /// The limit of `E_n / E_1` as n -> infinity (least squares), when finite,
+    /// and what it is.
+    fn limit(&self, curve: &Curve) -> Result<(Option<f64>, String)> {
         if self.ridge > 0.0 {
-            return Ok("see proofs/linear-ridge.md (the bias tends to ||w*||^2_Sigma)".into());
+            return Ok((None, "see proofs/linear-ridge.md (the bias tends to ||w*||^2_Sigma)".into()));
         }
         let qualifier = if curve.is_asymptotic() { " (asymptotic, T -> infinity)" } else { "" };
         Ok(match (self.design, limit_factor(&self.regime()?)) {
-            (Design::Fresh, Limit::Finite(f)) if self.regime()? == Regime::Accumulate => format!("below {f} x generation 1"),
-            (_, Limit::Finite(f)) => format!("{f} x generation 1{qualifier}"),
-            (_, Limit::Unbounded) => "unbounded".into(),
-            (_, Limit::Unknown) => "unknown".into(),
+            (Design::Fresh, Limit::Finite(f)) if self.regime()? == Regime::Accumulate => {
+                (Some(f), "an upper bound of E_n / E_1 (fresh design)".into())
+            }
+            (_, Limit::Finite(f)) => (Some(f), format!("the limit of E_n / E_1{qualifier}")),
+            (_, Limit::Unbounded) => (None, "unbounded".into()),
+            (_, Limit::Unknown) => (None, "unknown".into()),
         })
     }
-
-    fn meta(&self, curve: Option<&Curve>) -> serde_json::Value {
-        let mut meta = serde_json::json!({
-            "theorem": curve.map_or("none", |c| c.theorem.as_str()),
-            "dim": self.dim, "samples": self.samples, "sigma": self.sigma,
-            "generations": self.generations, "regime": self.regime,
-            "design": self.design.to_string(), "spectrum": self.spectrum,
-        });
-        if self.ridge > 0.0 {
-            meta["ridge"] = self.ridge.into();
-        }
-        if let Some(fixed) = &self.fixed_design {
-            meta["fixed_design"] = fixed.as_str().into();
-        }
-        if curve.is_some_and(Curve::is_asymptotic) {
-            meta["reference"] = "asymptotic (T -> infinity), not exact at this T".into();
-        }
-        meta
-    }
 }
 
-/// `collapse theory linear`: `generation,expected_test_error`.
+/// `collapse theory linear`: the expected test error per generation, with the
+/// limit as n -> infinity in the description.
 pub(crate) fn theory(args: &LinearArgs, out: &OutputArgs) -> Result<ExitCode> {
     let model = args.model()?;
-    check_theory(&model, &budget().limits)?;
     let curve = model.closed_form(LinearMetric::TestError).into_curve()?;
-    let mut meta = args.meta(Some(&curve));
-    meta["limit"] = args.limit(&curve)?.into();
-    write(&theory_table(model.generations(), &[("expected_test_error", Ok(curve.values))]), meta, out)
-}
-
-/// Prints why a simulation has no theory column, and returns the closed form.
-fn noted(closed_form: ClosedForm) -> ClosedForm {
-    if let ClosedForm::Absent(why) = &closed_form {
-        note(format!("no closed form to compare with ({})", why.message(Spelling::Flag)));
-    }
-    closed_form
+    let (factor, limit) = args.limit(&curve)?;
+    emit_theory(&model, &[("limit_factor", factor.into()), ("limit", limit.into())], out)
 }
 
 /// `collapse simulate linear`: the simulation beside the closed form.
 pub(crate) fn simulate(args: &LinearArgs, mc_args: &McArgs, out: &OutputArgs) -> Result<ExitCode> {
-    let model = args.model()?;
-    let mc = mc_args.monte_carlo()?;
-    check_simulation(&model, &mc, false, &budget().limits)?;
-    let closed_form = noted(model.closed_form(LinearMetric::TestError));
-    if let Some(curve) = closed_form.curve().filter(|c| c.is_asymptotic()) {
-        note(format!(
-            "the theory column of {} is the asymptotic reference (T -> infinity), not exact at T = {}; \
-             z and the ratio mean/theory measure the finite-T gap",
-            curve.theorem, args.samples
-        ));
-    }
-    if args.fixed_design.is_none() && args.ridge == 0.0 && args.samples < args.dim + 4 {
-        note(format!(
-            "with T = {} < d + 4 = {} the test error has infinite variance over designs, so \
-             standard errors and intervals are unreliable",
-            args.samples,
-            args.dim + 4
-        ));
-    }
-    let meta = args.meta(closed_form.curve());
-    let run = Run::new(model, &mc)?;
-    emit_simulation(&run, &[LinearMetric::TestError], Columns::default(), meta, (mc.replicates(), mc.seed()), out)
+    emit_simulation(args.model()?, &[LinearMetric::TestError], mc_args, &[], out)
 }
 
-/// `collapse theory downstream`: `generation,expected_test_error` from `n = 0`.
+/// `collapse theory downstream`: the downstream model's expected test error per generation.
 pub(crate) fn theory_downstream(args: &DownstreamArgs, out: &OutputArgs) -> Result<ExitCode> {
-    let meta = args.meta();
-    let model = args.model()?;
-    check_theory(&model, &budget().limits)?;
-    let curve = model.closed_form(DownstreamMetric::TestError).into_curve()?;
-    write(&theory_table(model.generations(), &[("expected_test_error", Ok(curve.values))]), meta, out)
+    emit_theory(&args.model()?, &[], out)
 }
 
 /// `collapse simulate downstream`.
 pub(crate) fn simulate_downstream(args: &DownstreamArgs, mc_args: &McArgs, out: &OutputArgs) -> Result<ExitCode> {
-    let model = args.model()?;
-    let mc = mc_args.monte_carlo()?;
-    check_simulation(&model, &mc, false, &budget().limits)?;
-    noted(model.closed_form(DownstreamMetric::TestError));
-    let run = Run::new(model, &mc)?;
-    emit_simulation(&run, &[DownstreamMetric::TestError], Columns::default(), args.meta(), (mc.replicates(), mc.seed()), out)
+    emit_simulation(args.model()?, &[DownstreamMetric::TestError], mc_args, &[], out)
 }
 
-/// `collapse theory overparam`: `generation,expected_relative_distance`.
+/// `collapse theory overparam`: the expected relative distance per generation.
 pub(crate) fn theory_overparam(args: &OverparamArgs, out: &OutputArgs) -> Result<ExitCode> {
-    let setup = args.setup()?;
-    check_theory(&setup, &budget().limits)?;
-    let values = setup.curve().values;
-    write(&theory_table(Model::generations(&setup), &[("expected_relative_distance", Ok(values))]), args.meta(), out)
+    emit_theory(&args.setup()?, &[("limit_factor", 1.0.into()), ("limit", "the truth is forgotten".into())], out)
 }
 
 /// `collapse simulate overparam`.
 pub(crate) fn simulate_overparam(args: &OverparamArgs, mc_args: &McArgs, out: &OutputArgs) -> Result<ExitCode> {
-    let setup = args.setup()?;
-    let mc = mc_args.monte_carlo()?;
-    check_simulation(&setup, &mc, false, &budget().limits)?;
-    let run = Run::new(setup, &mc)?;
-    emit_simulation(&run, &[OverparamMetric::RelativeDistance], Columns::default(), args.meta(), (mc.replicates(), mc.seed()), out)
+    emit_simulation(args.setup()?, &[OverparamMetric::RelativeDistance], mc_args, &[], out)
 }

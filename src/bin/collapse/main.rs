@@ -96,13 +96,24 @@ pub(crate) fn budget() -> &'static Budget {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Print a closed form, generation by generation: `generation,expected_test_error`
+    /// Print the closed forms: one record per metric and generation, the setting's parameters as
+    /// columns (model,family,<parameters>,generation,metric,theorem,exactness,theory,median_theory,note)
+    ///
+    /// CSV, JSON (a Table Schema document: pd.read_json(path, orient="table"), with the run's
+    /// metadata and warnings) or an aligned table. Generation 1 is the first model, fitted on
+    /// real data, in every family. An empty cell's reason is in `note`.
     Theory {
         #[command(subcommand)]
         family: TheoryFamily,
     },
-    /// Simulate the process and compare with the closed form:
-    /// `generation,mean,std_error,ci_low,ci_high,theory,z,replicates`
+    /// Simulate the process and compare with the closed form: one record per metric and
+    /// generation (model,family,<parameters>,seed,replicates,generation,metric,theorem,exactness,
+    /// theory,mean,std_error,ci_low,ci_high,z,median,median_theory,reliable,note)
+    ///
+    /// mean, std_error and the 95% interval are over independent replicates (Student t; Wilson's
+    /// interval for a probability, inside [0, 1]); z = (mean - theory) / std_error; reliable is
+    /// false where the standard error is no evidence (infinite variance, heavy tails; note says
+    /// why). The output is identical for any --threads.
     Simulate {
         #[command(subcommand)]
         family: SimulateFamily,
@@ -141,8 +152,8 @@ enum TheoryFamily {
         #[command(flatten)]
         out: OutputArgs,
     },
-    /// Dohmatob's downstream model: n chain generations, then a ridge fit on their data:
-    /// `generation,expected_test_error` for n = 0..=generations (id linear-downstream)
+    /// Dohmatob's downstream model: n chain generations, then a ridge fit on their data; generation
+    /// g comes after n = g - 1 chain generations (metric downstream_test_error, id linear-downstream)
     Downstream {
         #[command(flatten)]
         downstream: DownstreamArgs,
@@ -150,7 +161,8 @@ enum TheoryFamily {
         out: OutputArgs,
     },
     /// The over-parameterised, noise-free chain (T0 < d, minimum-norm least squares, fresh
-    /// isotropic designs): `generation,expected_relative_distance` (id linear-overparameterised)
+    /// isotropic designs): the relative distance ||w_n - w_0||^2 / ||w_0||^2 (metric relative_distance,
+    /// id linear-overparameterised)
     Overparam {
         #[command(flatten)]
         overparam: OverparamArgs,
@@ -237,8 +249,8 @@ enum SimulateFamily {
         #[command(flatten)]
         out: OutputArgs,
     },
-    /// Dohmatob's downstream model, simulated: the downstream test error after n = 0..=generations
-    /// chain generations
+    /// Dohmatob's downstream model, simulated: the downstream test error at generations g =
+    /// 1..=generations, after n = g - 1 chain generations
     Downstream {
         #[command(flatten)]
         downstream: DownstreamArgs,

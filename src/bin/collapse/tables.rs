@@ -1,15 +1,16 @@
-//! The tables every command prints, for any model: closed forms generation by
-//! generation, and the Monte Carlo summaries beside them.
+//! How every command prints: the records of any model (closed forms
+//! generation by generation, and the Monte Carlo summaries beside them) in
+//! CSV, JSON or an aligned table, to stdout or a file.
 
-use crate::OutputArgs;
-use model_collapse::error::Error;
-use model_collapse::error::{Result, Spelling};
-use model_collapse::model::{ClosedForm, Model, Run};
-use model_collapse::output::{Cell, Format, Table, remove_temporary_files, to_json_string, write_atomically};
-use model_collapse::stats::median;
+use crate::{McArgs, OutputArgs, budget, note};
+use model_collapse::error::{Error, Result, Spelling};
+use model_collapse::mc::{Chain, MonteCarlo};
+use model_collapse::model::{Model, Run, check_simulation, check_theory};
+use model_collapse::output::{Format, Table, remove_temporary_files, to_json_string, write_atomically};
+use model_collapse::records::{self, Records, metadata};
+use serde_json::Value;
 use std::io::IsTerminal;
 use std::io::Write;
-use std::ops::RangeInclusive;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -40,24 +41,41 @@ pub(crate) fn print_out(text: &str) -> Result<()> {
     }
 }
 
-/// Renders a table; JSON wraps the rows with the run's description, the text
-/// table starts with it as a comment.
+/// Renders a table; JSON is a Table Schema document (`pd.read_json(path,
+/// orient="table")`) with the run's description as `metadata` and its
+/// `warnings`; the text table starts with the description as a comment.
 pub(crate) fn render(table: &Table, format: Format, meta: serde_json::Value) -> String {
     match format {
         Format::Json => {
-            let mut doc = meta;
-            doc["rows"] = table.to_json_rows();
-            to_json_string(&doc)
+            let mut metadata = match meta.clone() {
+                Value::Object(map) => map,
+                _ => serde_json::Map::new(),
+            };
+            let warnings = metadata.remove("warnings").unwrap_or_else(|| Value::Array(Vec::new()));
+            let extra = serde_json::Map::from_iter([("metadata".to_string(), Value::Object(metadata)), ("warnings".to_string(), warnings)]);
+            to_json_string(&table.to_json_document(extra))
         }
-        Format::Table => format!("# {}\n{}", describe(&meta), table.to_text()),
+        Format::Table => format!("# {}\n{}", describe(&meta), narrow(table, &meta).to_text()),
         Format::Csv => table.to_csv(),
     }
 }
 
+/// The description as `key=value` pairs (the warnings went to stderr).
 fn describe(meta: &serde_json::Value) -> String {
-    meta.as_object()
-        .map(|o| o.iter().map(|(k, v)| format!("{k}={}", v.as_str().map_or(v.to_string(), str::to_string))).collect::<Vec<_>>().join(" "))
-        .unwrap_or_default()
+    let pairs = meta.as_object().into_iter().flatten().filter(|(k, _)| *k != "warnings");
+    pairs.map(|(k, v)| format!("{k}={}", v.as_str().map_or(v.to_string(), str::to_string))).collect::<Vec<_>>().join(" ")
+}
+
+/// The table for reading: without the columns that the description already
+/// gives (the same value in every row).
+fn narrow(table: &Table, meta: &serde_json::Value) -> Table {
+    let described = |k: usize| meta.get(table.columns[k]).is_some() && table.rows.iter().all(|row| row[k] == table.rows[0][k]);
+    let keep: Vec<usize> = (0..table.columns.len()).filter(|&k| table.rows.is_empty() || !described(k)).collect();
+    let mut narrow = Table::new(&keep.iter().map(|&k| table.columns[k]).collect::<Vec<_>>());
+    for row in &table.rows {
+        narrow.push(keep.iter().map(|&k| row[k].clone()).collect());
+    }
+    narrow
 }
 
 /// Renders `table` with `meta` as the output arguments ask and writes it.
@@ -66,145 +84,48 @@ pub(crate) fn write(table: &Table, meta: serde_json::Value, out: &OutputArgs) ->
     Ok(ExitCode::SUCCESS)
 }
 
-/// A column of closed-form values, or the reason it is empty.
-pub(crate) type Column = std::result::Result<Vec<f64>, String>;
+/// At most this many numbers are kept in memory for the sample medians; a
+/// larger run leaves the `median` column empty and says so.
+const MEDIAN_BUDGET: usize = 20_000_000;
 
-/// The values of a closed form, or its absence's reason as the command line spells it.
-pub(crate) fn column(closed_form: ClosedForm) -> Column {
-    closed_form.into_curve().map(|c| c.values).map_err(|why| why.message(Spelling::Flag))
+/// Runs `model` under `mc` after checking the budget, keeping every value for
+/// the sample medians when they fit in [`MEDIAN_BUDGET`].
+pub(crate) fn run<M: Model>(model: M, mc: &MonteCarlo) -> Result<Run<M>> {
+    let kept = model.chain().width().saturating_mul(mc.replicates() as usize);
+    let keep = kept <= MEDIAN_BUDGET;
+    check_simulation(&model, mc, keep, &budget().limits)?;
+    if keep { Run::keeping(model, mc) } else { Run::new(model, mc) }
 }
 
-/// Closed forms, one row per generation and one column per curve:
-/// `generation,<name>,...`; where a curve is absent its cells are empty and a
-/// last column `note` says why.
-pub(crate) fn theory_table(generations: RangeInclusive<u64>, columns: &[(&'static str, Column)]) -> Table {
-    let first = *generations.start();
-    let absent: Vec<String> = columns.iter().filter_map(|(name, c)| c.as_ref().err().map(|why| format!("{name}: {why}"))).collect();
-    let mut names: Vec<&'static str> = std::iter::once("generation").chain(columns.iter().map(|c| c.0)).collect();
-    names.extend((!absent.is_empty()).then_some("note"));
-    let note = absent.join("; ");
-    let mut table = Table::new(&names);
-    for g in generations {
-        let row = columns.iter().map(|(_, c)| c.as_ref().ok().map(|v| v[(g - first) as usize]).into());
-        let mut row: Vec<Cell> = std::iter::once(Cell::Int(g)).chain(row).collect();
-        if !absent.is_empty() {
-            row.push(note.clone().into());
-        }
-        table.push(row);
+/// Writes records with their description (JSON: the metadata and a
+/// `warnings` array around the rows; text: a comment line), and prints each
+/// distinct warning on stderr.
+fn emit_records<M: Model>(model: &M, records: &Records, extra: &[(&str, Value)], out: &OutputArgs) -> Result<ExitCode> {
+    for warning in &records.warnings {
+        note(warning);
     }
-    table
+    let meta = metadata(model, extra, &records.warnings);
+    write(&records.table, Value::Object(meta), out)
 }
 
-/// Which optional columns a simulation table has.
-#[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct Columns {
-    /// A `metric` column (families with several metrics).
-    pub(crate) metric: bool,
-    /// The sample median and the exact median beside the mean (kept runs).
-    pub(crate) medians: bool,
+/// `collapse theory <model>`: the closed forms of every metric, generation by generation.
+pub(crate) fn emit_theory<M: Model>(model: &M, extra: &[(&str, Value)], out: &OutputArgs) -> Result<ExitCode> {
+    check_theory(model, &budget().limits)?;
+    emit_records(model, &records::theory(model, Spelling::Flag)?, extra, out)
 }
 
-/// One row per metric and generation: `generation[,metric],mean,std_error,
-/// ci_low,ci_high[,median],theory,z[,median_theory],replicates`,
-/// `mean_over_theory` when the closed form is only a large-`T` reference, and
-/// last a `note` that says why a cell of the row is empty, when one is.
-pub(crate) fn simulation_table<M: Model>(run: &Run<M>, metrics: &[M::Metric], columns: Columns) -> Table {
-    let closed: Vec<ClosedForm> = metrics.iter().map(|&m| run.closed_form(m)).collect();
-    let curves: Vec<_> = closed.iter().map(|c| c.curve().cloned()).collect();
-    let medians: Vec<Option<Vec<f64>>> =
-        metrics.iter().map(|&m| if columns.medians { run.model.median_closed_form(m) } else { None }).collect();
-    let asymptotic = curves.iter().flatten().any(|c| c.is_asymptotic());
-    let notes: Vec<Vec<String>> = metrics
-        .iter()
-        .zip(closed.iter().zip(&medians))
-        .flat_map(|(&metric, (closed, median))| {
-            run.model.generations().map(move |g| row_notes(run, metric, g, closed, columns, median.is_some()))
-        })
-        .collect();
-    let noted = notes.iter().any(|n| !n.is_empty());
-    let mut names = vec!["generation"];
-    names.extend(columns.metric.then_some("metric"));
-    names.extend(["mean", "std_error", "ci_low", "ci_high"]);
-    names.extend(columns.medians.then_some("median"));
-    names.extend(["theory", "z"]);
-    names.extend(columns.medians.then_some("median_theory"));
-    names.push("replicates");
-    names.extend(asymptotic.then_some("mean_over_theory"));
-    names.extend(noted.then_some("note"));
-    let mut table = Table::new(&names);
-    let first = *run.model.generations().start();
-    let mut notes = notes.into_iter();
-    for ((&metric, curve), medians) in metrics.iter().zip(&curves).zip(&medians) {
-        for g in run.model.generations() {
-            let i = (g - first) as usize;
-            let s = run.summary(metric, g);
-            let t = curve.as_ref().map(|c| c.values[i]);
-            let mut row = vec![Cell::Int(g)];
-            if columns.metric {
-                row.push(metric.to_string().into());
-            }
-            let spread = |x: f64| s.has_spread().then_some(x);
-            row.extend([s.mean.into(), spread(s.std_error).into(), spread(s.ci_low).into(), spread(s.ci_high).into()]);
-            if columns.medians {
-                row.push((!run.values.is_empty()).then(|| median(&mut run.observations(metric, g))).into());
-            }
-            row.extend([t.into(), t.and_then(|t| s.z(t)).into()]);
-            if columns.medians {
-                row.push(medians.as_ref().map(|v| v[i]).into());
-            }
-            row.push(Cell::Int(s.replicates));
-            if asymptotic {
-                row.push(t.map(|t| s.mean / t).into());
-            }
-            let note = notes.next().unwrap_or_default();
-            if noted {
-                row.push(note.join("; ").into());
-            }
-            table.push(row);
-        }
-    }
-    table
-}
-
-/// Why cells of a simulation row are empty, if they are.
-fn row_notes<M: Model>(
-    run: &Run<M>,
-    metric: M::Metric,
-    generation: u64,
-    closed: &ClosedForm,
-    columns: Columns,
-    median: bool,
-) -> Vec<String> {
-    let s = run.summary(metric, generation);
-    let mut notes = Vec::new();
-    if let ClosedForm::Absent(why) = closed {
-        notes.push(format!("theory empty: {}", why.message(Spelling::Flag)));
-    }
-    if !s.has_spread() {
-        notes.push("one replicate: no standard error, interval or z".into());
-    } else if s.std_error == 0.0 && closed.curve().is_some() {
-        notes.push("every replicate gave the same value: no z".into());
-    }
-    if columns.medians && run.values.is_empty() {
-        notes.push("median empty: the values were not kept (too many)".into());
-    }
-    if columns.medians && !median {
-        notes.push("median_theory empty: no exact median in this setting".into());
-    }
-    notes
-}
-
-/// Prints a simulation table, with the replication in the description.
+/// `collapse simulate <model>`: the Monte Carlo summaries of `metrics` beside their closed forms.
 pub(crate) fn emit_simulation<M: Model>(
-    run: &Run<M>,
+    model: M,
     metrics: &[M::Metric],
-    columns: Columns,
-    mut meta: serde_json::Value,
-    replication: (u64, u64),
+    mc_args: &McArgs,
+    extra: &[(&str, Value)],
     out: &OutputArgs,
 ) -> Result<ExitCode> {
-    let table = simulation_table(run, metrics, columns);
-    meta["replicates"] = replication.0.into();
-    meta["seed"] = replication.1.into();
-    write(&table, meta, out)
+    let mc = mc_args.monte_carlo()?;
+    let run = run(model, &mc)?;
+    let records = records::simulation(&run, metrics, mc.seed(), Spelling::Flag);
+    let mut extra = extra.to_vec();
+    extra.extend([("seed", mc.seed().into()), ("replicates", mc.replicates().into())]);
+    emit_records(&run.model, &records, &extra, out)
 }
