@@ -99,9 +99,18 @@ impl Cell {
 
 /// `x` in the fewest digits that read back to the same number: plain, or in
 /// scientific notation below `1e-6` and from `1e21` in magnitude (where plain
-/// would spell up to 300 zeros), as JavaScript and pandas print numbers.
+/// would spell up to 300 zeros), as JavaScript and pandas print numbers. A
+/// whole number keeps its `.0` (as Python prints it), so that a real number
+/// reads back as one: a column of them stays a float column in pandas, and a
+/// table read back ([`crate::frame`]) has the cell types it was written with.
 pub fn shortest(x: f64) -> String {
-    if x != 0.0 && x.is_finite() && !(1e-6..1e21).contains(&x.abs()) { format!("{x:e}") } else { x.to_string() }
+    if x != 0.0 && x.is_finite() && !(1e-6..1e21).contains(&x.abs()) {
+        format!("{x:e}")
+    } else if x.is_finite() && x.fract() == 0.0 {
+        format!("{x}.0")
+    } else {
+        x.to_string()
+    }
 }
 
 /// `x` with `digits` significant digits, in plain or scientific notation.
@@ -146,15 +155,15 @@ pub enum ColumnKind {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Table {
     /// Column names.
-    pub columns: Vec<&'static str>,
+    pub columns: Vec<String>,
     /// Rows, each as long as `columns`.
     pub rows: Vec<Vec<Cell>>,
 }
 
 impl Table {
     /// An empty table with these columns.
-    pub fn new(columns: &[&'static str]) -> Self {
-        Table { columns: columns.to_vec(), rows: Vec::new() }
+    pub fn new<S: AsRef<str>>(columns: &[S]) -> Self {
+        Table { columns: columns.iter().map(|c| c.as_ref().to_string()).collect(), rows: Vec::new() }
     }
 
     /// Appends a row.
@@ -422,13 +431,16 @@ mod tests {
     #[test]
     fn shortest_is_plain_in_the_middle_scientific_at_the_extremes_and_reads_back() {
         let cases = [
-            (0.0, "0"),
-            (123.0, "123"),
+            (0.0, "0.0"),
+            (-0.0, "-0.0"),
+            (123.0, "123.0"),
             (0.5, "0.5"),
             (1e-6, "0.000001"),
             (-2e-300, "-2e-300"),
             (1e21, "1e21"),
-            (9.5e20, "950000000000000000000"),
+            (9.5e20, "950000000000000000000.0"),
+            (f64::NAN, "NaN"),
+            (f64::NEG_INFINITY, "-inf"),
         ];
         for (x, text) in cases {
             assert_eq!(shortest(x), text);

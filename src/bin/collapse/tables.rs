@@ -69,9 +69,9 @@ fn describe(meta: &serde_json::Value) -> String {
 /// The table for reading: without the columns that the description already
 /// gives (the same value in every row).
 fn narrow(table: &Table, meta: &serde_json::Value) -> Table {
-    let described = |k: usize| meta.get(table.columns[k]).is_some() && table.rows.iter().all(|row| row[k] == table.rows[0][k]);
+    let described = |k: usize| meta.get(&table.columns[k]).is_some() && table.rows.iter().all(|row| row[k] == table.rows[0][k]);
     let keep: Vec<usize> = (0..table.columns.len()).filter(|&k| table.rows.is_empty() || !described(k)).collect();
-    let mut narrow = Table::new(&keep.iter().map(|&k| table.columns[k]).collect::<Vec<_>>());
+    let mut narrow = Table::new(&keep.iter().map(|&k| &table.columns[k]).collect::<Vec<_>>());
     for row in &table.rows {
         narrow.push(keep.iter().map(|&k| row[k].clone()).collect());
     }
