@@ -150,7 +150,8 @@ impl Limits {
 
     /// Refuses a cost beyond the limits, naming `culprit`: more memory than
     /// allowed, or (unless the time limit is lifted) more time.
-    pub fn check(&self, cost: Cost, threads: usize, culprit: &Culprit) -> Result<()> {
+    /// Returns the estimated seconds.
+    pub fn check(&self, cost: Cost, threads: usize, culprit: &Culprit) -> Result<f64> {
         if cost.memory > self.memory {
             return Err(Error::invalid(
                 culprit.parameter,
@@ -179,7 +180,7 @@ impl Limits {
                 ),
             ));
         }
-        Ok(())
+        Ok(seconds)
     }
 
     /// Checks a number of threads: `1 ..= cores`, or up to [`MAX_THREADS`] when

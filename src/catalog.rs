@@ -62,10 +62,17 @@ pub fn checks(ids: &[String]) -> Result<Vec<Check>> {
 
 /// `collapse verify`: the checks of the given ids (all when empty) at `replicates`
 /// replicates each, judged together, within `limits`.
-pub fn verify(ids: &[String], seed: u64, replicates: u64, threads: Option<usize>, limits: &Limits) -> Result<Report> {
+pub fn verify(
+    ids: &[String],
+    seed: u64,
+    replicates: u64,
+    threads: Option<usize>,
+    limits: &Limits,
+    starting: &dyn Fn(usize, usize, &Check),
+) -> Result<Report> {
     let checks = checks(ids)?;
     verify::check_budget(&checks, replicates, threads, limits)?;
-    verify::run(&checks, seed, replicates, threads)
+    verify::run(&checks, seed, replicates, threads, &|i, check| starting(i, checks.len(), check))
 }
 
 /// Every figure, with its theorem id, family by family.

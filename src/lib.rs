@@ -35,8 +35,12 @@
 //!   [`normal`]: bulk normal variates; [`stats`]: summaries and critical values.
 //! - [`verify`]: checks as data and the Bonferroni rule of `collapse verify`;
 //!   [`figure`] and [`plot`]: figures as data and their rendering;
-//!   [`output`]: tables and atomic files; [`names`]: enums with fixed names;
-//!   [`error`]: one error type that names the parameter, the value and the rule.
+//!   [`output`]: tables and atomic files; [`frame`]: tables read and
+//!   written as CSV and Parquet; [`names`]: enums with fixed names;
+//!   [`error`]: one error type that names the parameter, the value and the rule;
+//!   [`records`]: the tidy records of every model; [`sweep`]: grids of
+//!   settings, their seeds and shards; [`check`]: a researcher's results
+//!   against a theorem by `collapse verify`'s rule.
 //!
 //! Every theorem has one kebab-case id that names its closed form's doc
 //! section, its proof `proofs/<id>.md`, its check in `collapse verify`, its
@@ -47,8 +51,10 @@
 
 pub mod budget;
 pub mod catalog;
+pub mod check;
 pub mod error;
 pub mod figure;
+pub mod frame;
 pub mod linalg;
 pub mod location;
 pub mod mc;
@@ -62,6 +68,7 @@ pub mod schedule;
 pub mod special;
 pub mod spectrum;
 pub mod stats;
+pub mod sweep;
 pub mod theorem;
 pub mod verify;
 

@@ -170,3 +170,14 @@ impl MonteCarlo {
         Ok((acc, kept))
     }
 }
+
+/// A seed derived from `seed` and a text `key` (a check's id and position, a
+/// sweep cell's parameters): `seed` XOR the key's 64-bit FNV-1a hash, through
+/// SplitMix64's output function, so that different keys give unrelated seeds.
+pub fn derive_seed(seed: u64, key: &str) -> u64 {
+    let fnv = key.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+    let mut z = (seed ^ fnv).wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}

@@ -405,8 +405,9 @@ impl<M: Model> Model for &M {
 /// replicates take about a second on two cores).
 pub const REPLICATE_OVERHEAD: f64 = 2000.0;
 
-/// The budget of the closed forms of `model` ([`Model::theory_cost`]).
-pub fn check_theory<M: Model>(model: &M, limits: &Limits) -> Result<()> {
+/// The budget of the closed forms of `model` ([`Model::theory_cost`]): their
+/// estimated seconds, or the error when they exceed the limits.
+pub fn check_theory<M: Model>(model: &M, limits: &Limits) -> Result<f64> {
     let culprit = Culprit::largest(model.sizes()).unwrap_or_else(|| Culprit::new("generations", 1.0, 1.0));
     limits.check(model.theory_cost(), 1, &culprit)
 }
@@ -414,8 +415,9 @@ pub fn check_theory<M: Model>(model: &M, limits: &Limits) -> Result<()> {
 /// The budget of a simulation of `model` under `mc`, keeping every value when
 /// `keep`, and of its closed forms: the replicates' work divided among the
 /// threads; the memory of the replicates in flight, of a wave of block results,
-/// of the summaries, of the kept values and of the closed forms.
-pub fn check_simulation<M: Model>(model: &M, mc: &MonteCarlo, keep: bool, limits: &Limits) -> Result<()> {
+/// of the summaries, of the kept values and of the closed forms. Returns the
+/// estimated seconds.
+pub fn check_simulation<M: Model>(model: &M, mc: &MonteCarlo, keep: bool, limits: &Limits) -> Result<f64> {
     let threads = mc.threads().unwrap_or(limits.cores).max(1) as f64;
     let width = (model.metrics().len() * generation_count(&model.generations())) as f64;
     let replicates = mc.replicates() as f64;

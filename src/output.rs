@@ -16,9 +16,11 @@ pub enum Format {
     Json,
     /// Aligned columns for reading, numbers to 6 significant digits.
     Table,
+    /// Apache Parquet, typed columns ([`crate::frame::to_parquet`]).
+    Parquet,
 }
 
-crate::named!(Format, "format", [Format::Csv => "csv", Format::Json => "json", Format::Table => "table"]);
+crate::named!(Format, "format", [Format::Csv => "csv", Format::Json => "json", Format::Table => "table", Format::Parquet => "parquet"]);
 
 /// One cell of a table.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -79,7 +81,8 @@ impl From<String> for Cell {
 }
 
 impl Cell {
-    fn full(&self) -> String {
+    /// The cell as CSV writes it (unquoted): numbers at full precision.
+    pub fn csv_text(&self) -> String {
         match self {
             Cell::Int(x) => x.to_string(),
             Cell::Bool(x) => x.to_string(),
@@ -92,7 +95,7 @@ impl Cell {
     fn short(&self) -> String {
         match self {
             Cell::Num(x) => format_sig(*x, 6),
-            other => other.full(),
+            other => other.csv_text(),
         }
     }
 }
@@ -223,7 +226,7 @@ impl Table {
     pub fn to_csv(&self) -> String {
         let mut out = self.columns.join(",") + "\n";
         for row in &self.rows {
-            let cells: Vec<String> = row.iter().map(|c| csv_escape(&c.full())).collect();
+            let cells: Vec<String> = row.iter().map(|c| csv_escape(&c.csv_text())).collect();
             out += &(cells.join(",") + "\n");
         }
         out
@@ -263,10 +266,11 @@ impl Table {
         out
     }
 
-    /// The table in the given format (JSON: an array of row objects).
+    /// The table in the given text format (JSON: an array of row objects;
+    /// Parquet, which is binary, is [`crate::frame::to_parquet`]'s: CSV here).
     pub fn render(&self, format: Format) -> String {
         match format {
-            Format::Csv => self.to_csv(),
+            Format::Csv | Format::Parquet => self.to_csv(),
             Format::Table => self.to_text(),
             Format::Json => to_json_string(&self.to_json_rows()),
         }

@@ -16,7 +16,7 @@
 //! | `z` | | yes | `(mean - theory) / std_error` |
 //! | `median`, `median_theory` | yes (`median_theory`) | yes | the sample median over replicates, and the exact median where known |
 //! | `reliable` | | yes | whether the standard error is evidence here (false: infinite variance or heavy tails) |
-//! | `note` | yes | yes | why a cell of the row is empty or not evidence, `;`-separated |
+//! | `note` | yes | yes | why a cell of the row is empty or not evidence; several notes are separated by ` | ` |
 
 use crate::error::{Result, Spelling};
 use crate::mc::CONFIDENCE;
@@ -24,6 +24,9 @@ use crate::model::{ClosedForm, Curve, Exactness, Model, Run};
 use crate::output::{Cell, Table};
 use crate::stats::{Summary, median};
 use serde_json::{Map, Value};
+
+/// What separates a row's notes in its `note` column (a note may itself hold `;`).
+pub const NOTE_SEPARATOR: &str = " | ";
 
 /// A table of records and the distinct reasons its notes give, in order of
 /// first appearance (JSON's `warnings`).
@@ -47,7 +50,7 @@ impl Records {
                 self.warnings.push(note.clone());
             }
         }
-        row.push(if notes.is_empty() { Cell::Missing } else { notes.join("; ").into() });
+        row.push(if notes.is_empty() { Cell::Missing } else { notes.join(NOTE_SEPARATOR).into() });
         self.table.push(row);
     }
 }
@@ -59,17 +62,18 @@ fn columns<M: Model>(model: &M, rest: &[&'static str]) -> Vec<&'static str> {
 }
 
 /// A row's first cells: the model, the family and the parameters at `generation`.
-fn head<M: Model>(model: &M, generation: u64) -> Vec<Cell> {
+pub fn head<M: Model>(model: &M, generation: u64) -> Vec<Cell> {
     let parameters = model.parameters(generation).into_iter().map(|(_, value)| value);
     [model.name().into(), model.family().into()].into_iter().chain(parameters).collect()
 }
 
 /// The generation as a cell: none for a quantity of a chain run to absorption.
-fn generation_cell<M: Model>(model: &M, generation: u64) -> Cell {
+pub fn generation_cell<M: Model>(model: &M, generation: u64) -> Cell {
     if *model.generations().start() == 0 { Cell::Missing } else { Cell::Int(generation) }
 }
 
-fn exactness(curve: &Curve) -> Cell {
+/// A closed form's kind as a cell: `exact`, `numerical` or `asymptotic`.
+pub fn exactness(curve: &Curve) -> Cell {
     match curve.exactness {
         Exactness::Exact => "exact",
         Exactness::Numerical => "numerical",
@@ -175,6 +179,25 @@ pub fn simulation<M: Model>(run: &Run<M>, metrics: &[M::Metric], seed: u64, spel
     records
 }
 
+/// Every replicate's values of `metrics` in a kept run ([`Run::keeping`]):
+/// `replicate,generation,metric,value`, replicate by replicate, each metric's
+/// trajectory in order. Replicate `r` is the chain drawn from stream `r` of
+/// the seed, so one row can be reproduced alone; the generation is empty for
+/// a quantity of a chain run to absorption.
+pub fn replicates<M: Model>(run: &Run<M>, metrics: &[M::Metric]) -> Table {
+    let model = &run.model;
+    let mut table = Table::new(&["replicate", "generation", "metric", "value"]);
+    let names: Vec<Cell> = metrics.iter().map(|m| Cell::from(m.to_string())).collect();
+    for r in 0..run.kept() {
+        for (&metric, name) in metrics.iter().zip(&names) {
+            for (g, value) in model.generations().zip(run.trajectory(r, metric)) {
+                table.push(vec![Cell::Int(r as u64), generation_cell(model, g), name.clone(), value.into()]);
+            }
+        }
+    }
+    table
+}
+
 /// The mean, standard error, interval and `z` of a summary: the spread empty
 /// with one replicate, `z` empty without a theory or a spread.
 fn spread(s: &Summary, theory: Option<f64>) -> [Cell; 5] {
@@ -196,9 +219,8 @@ fn spread_note(s: &Summary, theory: Option<f64>) -> Option<String> {
 
 /// The run's description for a JSON document or Parquet metadata: the model,
 /// the family and the parameters (a value that changes with the generation as
-/// the list of its values), then `extra` (seed, replicates, ...) and the
-/// records' warnings.
-pub fn metadata<M: Model>(model: &M, extra: &[(&str, Value)], warnings: &[String]) -> Map<String, Value> {
+/// the list of its values), then `extra` (seed, replicates, ...).
+pub fn metadata<M: Model>(model: &M, extra: &[(&str, Value)]) -> Map<String, Value> {
     let mut meta = Map::new();
     meta.insert("model".into(), model.name().into());
     meta.insert("family".into(), model.family().into());
@@ -212,7 +234,6 @@ pub fn metadata<M: Model>(model: &M, extra: &[(&str, Value)], warnings: &[String
     for (key, value) in extra {
         meta.insert(key.to_string(), value.clone());
     }
-    meta.insert("warnings".into(), warnings.iter().map(|w| Value::from(w.as_str())).collect());
     meta
 }
 

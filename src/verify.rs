@@ -22,8 +22,8 @@
 
 use crate::budget::{Cost, Culprit, Limits};
 use crate::error::{Error, Result};
-use crate::mc::MonteCarlo;
-use crate::model::{Model, Run, TheoremId};
+use crate::mc::{MonteCarlo, derive_seed};
+use crate::model::{Model, Parameter, Run, TheoremId};
 use crate::stats::{Summary, bonferroni_z};
 use serde::Serialize;
 use std::time::Instant;
@@ -77,6 +77,12 @@ pub struct Check {
     pub id: TheoremId,
     /// The setting, one line (`d=10 T=100 ...`).
     pub settings: String,
+    /// The model simulated (`linear`, `gaussian`, ...).
+    pub model: &'static str,
+    /// Its parameters, named as the flags (`dim`, `samples`, ...).
+    pub parameters: Vec<Parameter>,
+    /// A negative control's label.
+    pub control: Option<String>,
     /// Agreement, or a negative control.
     pub expect: Expect,
     /// The theorems whose closed forms the check compares with (its own id
@@ -92,22 +98,13 @@ impl Check {
     /// and the check's position `case` among that theorem's checks, so checks
     /// are independent and adding one at the end of a list changes no other.
     pub fn seed(&self, run_seed: u64, case: usize) -> u64 {
-        let key = format!("{}#{case}", self.id);
-        let fnv = key.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
-        splitmix64(run_seed ^ fnv)
+        derive_seed(run_seed, &format!("{}#{case}", self.id))
     }
 
     /// Runs the simulation with the given replication.
     pub fn evaluate(&self, mc: &MonteCarlo) -> Result<Vec<Comparison>> {
         (self.evaluate)(mc)
     }
-}
-
-fn splitmix64(x: u64) -> u64 {
-    let mut z = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^ (z >> 31)
 }
 
 type Formula<M> = Box<dyn Fn(&M, <M as Model>::Metric) -> Result<Vec<f64>> + Send + Sync>;
@@ -167,7 +164,10 @@ impl<M: Model + 'static> Case<M> {
             Some(_) => Vec::new(),
         };
         let cost = (self.model.cost(), self.model.theory_cost());
-        Check { id, settings, expect, compares, cost, evaluate: Box::new(move |mc| self.evaluate(mc)) }
+        let model = self.model.name();
+        let parameters = self.model.parameters(*self.model.generations().start());
+        let control = self.control.as_ref().map(|c| c.label.clone());
+        Check { id, settings, model, parameters, control, expect, compares, cost, evaluate: Box::new(move |mc| self.evaluate(mc)) }
     }
 
     fn reference(&self, metric: M::Metric) -> Result<Vec<f64>> {
@@ -199,8 +199,15 @@ impl<M: Model + 'static> Case<M> {
 pub struct Outcome {
     /// The theorem id.
     pub id: TheoremId,
-    /// The setting.
+    /// The setting, one line.
     pub settings: String,
+    /// The model simulated.
+    pub model: &'static str,
+    /// Its parameters, named as the flags.
+    #[serde(serialize_with = "parameters_as_map")]
+    pub parameters: Vec<Parameter>,
+    /// A negative control's label.
+    pub control: Option<String>,
     /// What is compared.
     pub quantity: String,
     /// The generation compared.
@@ -267,15 +274,27 @@ pub fn check_budget(checks: &[Check], replicates: u64, threads: Option<usize>, l
     let threads = threads.unwrap_or(limits.cores).max(1);
     let work = checks.iter().map(|c| replicates as f64 * c.cost.0.work + c.cost.1.work).sum();
     let memory = checks.iter().map(|c| threads as f64 * c.cost.0.memory + c.cost.1.memory).fold(0.0, f64::max);
-    limits.check(Cost::new(memory, work), threads, &Culprit::new("replicates", replicates as f64, DEFAULT_REPLICATES as f64))
+    limits.check(Cost::new(memory, work), threads, &Culprit::new("replicates", replicates as f64, DEFAULT_REPLICATES as f64)).map(|_| ())
+}
+
+/// Parameters as a JSON object.
+fn parameters_as_map<S: serde::Serializer>(parameters: &[Parameter], serializer: S) -> std::result::Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut map = serializer.serialize_map(Some(parameters.len()))?;
+    for (name, value) in parameters {
+        map.serialize_entry(name, value)?;
+    }
+    map.end()
 }
 
 /// Runs `checks` (each theorem's in its order) and judges every comparison
 /// together. Check `i` of a theorem draws from the seed [`Check::seed`]`(seed, i)`.
-pub fn run(checks: &[Check], seed: u64, replicates: u64, threads: Option<usize>) -> Result<Report> {
+/// `starting` is told of each check before it runs (a progress bar).
+pub fn run(checks: &[Check], seed: u64, replicates: u64, threads: Option<usize>, starting: &dyn Fn(usize, &Check)) -> Result<Report> {
     let start = Instant::now();
     let mut results = Vec::with_capacity(checks.len());
     for (i, check) in checks.iter().enumerate() {
+        starting(i, check);
         let case = checks[..i].iter().filter(|c| c.id == check.id).count();
         let mc = MonteCarlo::new(replicates, check.seed(seed, case), threads)?;
         results.push(check.evaluate(&mc)?);
@@ -303,6 +322,9 @@ fn outcome(check: &Check, c: &Comparison, z_critical: f64) -> Outcome {
     Outcome {
         id: check.id,
         settings: check.settings.clone(),
+        model: check.model,
+        parameters: check.parameters.clone(),
+        control: check.control.clone(),
         quantity: c.quantity.clone(),
         generation: c.generation,
         expect: check.expect,

@@ -191,3 +191,21 @@ fn a_figure_is_written_with_its_data_or_not_at_all() {
     std::fs::remove_dir_all(&dir).unwrap();
     std::fs::remove_dir_all(&empty).unwrap();
 }
+
+#[test]
+fn verify_fits_120_columns_and_its_tables_give_each_setting_a_column() {
+    let ids = ["verify", "linear-ridge", "gaussian-multivariate", "categorical-tail-loss", "--replicates", "200"];
+    let out = collapse(&ids);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("assertions passed"), "{text}");
+    let widest = text.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+    assert!(widest <= 120, "a line of {widest} characters:\n{text}");
+    let mut csv = ids.to_vec();
+    csv.extend(["--format", "csv"]);
+    let rows = common::records_of(&collapse(&csv));
+    assert!(rows.iter().all(|r| r.contains_key("generation") && !r.contains_key("n") && !r.contains_key("settings")));
+    let gaussian = rows.iter().find(|r| r["id"] == "gaussian-multivariate").expect("a Gaussian row");
+    assert!(number(gaussian, "dim") >= 2.0 && gaussian["model"] == "gaussian");
+    let categorical = rows.iter().find(|r| r["id"] == "categorical-tail-loss").expect("a categorical row");
+    assert!(categorical["dim"].is_empty() && !categorical["initial"].is_empty());
+}

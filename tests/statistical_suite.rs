@@ -12,7 +12,7 @@ const SEED: u64 = 0x5EED_0002;
 #[test]
 #[ignore = "heavy: the whole verify suite at another seed (a few seconds with optimisations, as `cargo test` builds); run it with `cargo test --release --test statistical_suite -- --ignored`"]
 fn every_registered_check_holds_and_every_control_is_rejected() {
-    let report = catalog::verify(&[], SEED, 10_000, None, &Limits::of_this_machine()).expect("valid checks");
+    let report = catalog::verify(&[], SEED, 10_000, None, &Limits::of_this_machine(), &|_, _, _| {}).expect("valid checks");
     assert!(report.assertions >= 250, "too few assertions: {}", report.assertions);
     assert!(report.checks.iter().any(|o| o.expect == Expect::Reject), "no negative control ran");
     for o in &report.checks {

@@ -60,6 +60,12 @@ pub type Record = std::collections::BTreeMap<String, String>;
 #[track_caller]
 pub fn records(out: &Output) -> Vec<Record> {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    records_of(out)
+}
+
+/// The records of a command's CSV output, whatever its exit status (`verify`
+/// exits 1 when an assertion fails, and still prints them).
+pub fn records_of(out: &Output) -> Vec<Record> {
     let text = String::from_utf8(out.stdout.clone()).expect("UTF-8 output");
     let mut lines = text.lines();
     let header = split_csv(lines.next().expect("a header line"));

@@ -1,7 +1,7 @@
 //! The categorical family's command-line arguments and commands.
 
-use crate::tables::{emit_simulation, emit_theory, write};
-use crate::{McArgs, OutputArgs, budget};
+use crate::tables::{Output, Produced, Stage, simulation_output, theory_output};
+use crate::{McArgs, budget};
 use clap::Args;
 use model_collapse::budget::{Cost, Culprit};
 use model_collapse::categorical::exact::{MAX_ABSORPTION_SAMPLES, diffusion_absorption_time};
@@ -11,7 +11,7 @@ use model_collapse::categorical::{CategoricalModel, CategoricalRegime, Categoric
 use model_collapse::error::{Error, Result};
 use model_collapse::model::Model;
 use model_collapse::output::{Cell, Table};
-use std::process::ExitCode;
+use model_collapse::records::Records;
 
 /// The truth `p_0` of the categorical loop.
 #[derive(Args)]
@@ -68,16 +68,16 @@ impl CategoricalArgs {
 
 /// `collapse theory categorical`: every closed form per generation, with the
 /// limit of the diversity in the description.
-pub(crate) fn theory(args: &CategoricalArgs, out: &OutputArgs) -> Result<ExitCode> {
+pub(crate) fn theory(args: &CategoricalArgs, stage: Stage<'_>) -> Result<Produced> {
     let model = CategoricalModel::new(args.setup()?);
     let limit = diversity_limit(model.setup());
-    emit_theory(&model, &[("diversity_limit", limit.into())], out)
+    theory_output(&model, &[("diversity_limit", limit.into())], stage)
 }
 
 /// `collapse simulate categorical`: one row per generation and metric, with the
 /// Monte Carlo mean, its standard error and interval, and the closed form.
-pub(crate) fn simulate(args: &CategoricalArgs, metrics: &[Metric], mc_args: &McArgs, out: &OutputArgs) -> Result<ExitCode> {
-    emit_simulation(CategoricalModel::new(args.setup()?), metrics, mc_args, &[], out)
+pub(crate) fn simulate(args: &CategoricalArgs, metrics: &[Metric], mc_args: &McArgs, stage: Stage<'_>) -> Result<Produced> {
+    simulation_output(CategoricalModel::new(args.setup()?), metrics, mc_args, &[], stage)
 }
 
 /// The limit of the expected diversity as g -> infinity: 0 under replace, a
@@ -108,7 +108,7 @@ pub(crate) struct AbsorptionArgs {
 
 /// `collapse theory absorption`: the exact expected time to a point mass under
 /// replace beside the diffusion approximation, one row per `M`.
-pub(crate) fn absorption(args: &AbsorptionArgs, out: &OutputArgs) -> Result<ExitCode> {
+pub(crate) fn absorption(args: &AbsorptionArgs, stage: Stage<'_>) -> Result<Produced> {
     let initial = args.initial.parse::<Initial>()?;
     let p = initial.probabilities(args.outcomes)?;
     let mut models = Vec::new();
@@ -121,7 +121,10 @@ pub(crate) fn absorption(args: &AbsorptionArgs, out: &OutputArgs) -> Result<Exit
     }
     let cost = models.iter().fold(Cost::ZERO, |total, model| total.plus(model.theory_cost()));
     let largest = args.samples.iter().copied().max().unwrap_or(1);
-    budget().limits.check(cost, 1, &Culprit::new("samples", largest as f64, 100.0))?;
+    let seconds = budget().limits.check(cost, 1, &Culprit::new("samples", largest as f64, 100.0))?;
+    if stage == Stage::Estimate {
+        return Ok(Produced::Estimate(seconds));
+    }
     let point_mass = p.contains(&1.0);
     let parameters = |model: &AbsorptionModel| model.parameters(0);
     let mut columns = vec!["model", "family"];
@@ -146,5 +149,6 @@ pub(crate) fn absorption(args: &AbsorptionArgs, out: &OutputArgs) -> Result<Exit
         "exact": "E tau = 1 + sum_k sum_i Binomial(M, p_0(k))(i) w_i, w = (I - Q)^-1 (i/M)",
         "diffusion": "-2 M sum_k (1 - p_k) ln(1 - p_k) (Kimura; Littler for K > 2)",
     });
-    write(&table, meta, out)
+    let meta = meta.as_object().cloned().unwrap_or_default();
+    Ok(Produced::Output(Output { records: Records { table, warnings: Vec::new() }, meta, replicates: None }))
 }

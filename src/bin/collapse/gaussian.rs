@@ -1,13 +1,12 @@
 //! The Gaussian family's command-line arguments and commands.
 
-use crate::tables::{emit_simulation, emit_theory};
-use crate::{McArgs, OutputArgs, named};
+use crate::tables::{Produced, Stage, simulation_output, theory_output};
+use crate::{McArgs, named};
 use clap::Args;
 use model_collapse::error::Result;
 use model_collapse::gaussian::theory::Metric;
 use model_collapse::gaussian::{DEFAULT_THRESHOLD, Estimator, GaussianRegime, GaussianSetup};
 use model_collapse::spectrum::Spectrum;
-use std::process::ExitCode;
 
 /// The arguments of the Gaussian loop.
 #[derive(Args)]
@@ -53,13 +52,13 @@ impl GaussianArgs {
 
 /// `collapse theory gaussian`: every closed form per generation (empty where
 /// there is none), with the exact medians.
-pub(crate) fn theory(args: &GaussianArgs, out: &OutputArgs) -> Result<ExitCode> {
-    emit_theory(&args.setup()?, &[], out)
+pub(crate) fn theory(args: &GaussianArgs, stage: Stage<'_>) -> Result<Produced> {
+    theory_output(&args.setup()?, &[], stage)
 }
 
 /// `collapse simulate gaussian`: one row per generation and metric, with the
 /// Monte Carlo mean, its standard error and interval, the sample median, and
 /// the closed forms of the mean and the median where they exist.
-pub(crate) fn simulate(args: &GaussianArgs, metrics: &[Metric], mc_args: &McArgs, out: &OutputArgs) -> Result<ExitCode> {
-    emit_simulation(args.setup()?, metrics, mc_args, &[], out)
+pub(crate) fn simulate(args: &GaussianArgs, metrics: &[Metric], mc_args: &McArgs, stage: Stage<'_>) -> Result<Produced> {
+    simulation_output(args.setup()?, metrics, mc_args, &[], stage)
 }

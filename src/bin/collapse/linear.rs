@@ -1,7 +1,7 @@
 //! The linear family's command-line arguments and commands.
 
-use crate::tables::{emit_simulation, emit_theory};
-use crate::{McArgs, OutputArgs, named};
+use crate::tables::{Produced, Stage, simulation_output, theory_output};
+use crate::{McArgs, named};
 use clap::Args;
 use model_collapse::error::{Error, Result};
 use model_collapse::linear::design::FixedDesign;
@@ -11,7 +11,6 @@ use model_collapse::linear::overparam::OverparamSetup;
 use model_collapse::linear::theory::{Limit, limit_factor};
 use model_collapse::linear::{Design, DownstreamModel, LinearModel, LinearSetup, Regime, Spectrum};
 use model_collapse::model::{Curve, Model};
-use std::process::ExitCode;
 
 /// The arguments of the over-parameterised chain.
 #[derive(Args)]
@@ -175,34 +174,34 @@ impl LinearArgs {
 
 /// `collapse theory linear`: the expected test error per generation, with the
 /// limit as n -> infinity in the description.
-pub(crate) fn theory(args: &LinearArgs, out: &OutputArgs) -> Result<ExitCode> {
+pub(crate) fn theory(args: &LinearArgs, stage: Stage<'_>) -> Result<Produced> {
     let model = args.model()?;
     let curve = model.closed_form(LinearMetric::TestError).into_curve()?;
     let (factor, limit) = args.limit(&curve)?;
-    emit_theory(&model, &[("limit_factor", factor.into()), ("limit", limit.into())], out)
+    theory_output(&model, &[("limit_factor", factor.into()), ("limit", limit.into())], stage)
 }
 
 /// `collapse simulate linear`: the simulation beside the closed form.
-pub(crate) fn simulate(args: &LinearArgs, mc_args: &McArgs, out: &OutputArgs) -> Result<ExitCode> {
-    emit_simulation(args.model()?, &[LinearMetric::TestError], mc_args, &[], out)
+pub(crate) fn simulate(args: &LinearArgs, mc_args: &McArgs, stage: Stage<'_>) -> Result<Produced> {
+    simulation_output(args.model()?, &[LinearMetric::TestError], mc_args, &[], stage)
 }
 
 /// `collapse theory downstream`: the downstream model's expected test error per generation.
-pub(crate) fn theory_downstream(args: &DownstreamArgs, out: &OutputArgs) -> Result<ExitCode> {
-    emit_theory(&args.model()?, &[], out)
+pub(crate) fn theory_downstream(args: &DownstreamArgs, stage: Stage<'_>) -> Result<Produced> {
+    theory_output(&args.model()?, &[], stage)
 }
 
 /// `collapse simulate downstream`.
-pub(crate) fn simulate_downstream(args: &DownstreamArgs, mc_args: &McArgs, out: &OutputArgs) -> Result<ExitCode> {
-    emit_simulation(args.model()?, &[DownstreamMetric::TestError], mc_args, &[], out)
+pub(crate) fn simulate_downstream(args: &DownstreamArgs, mc_args: &McArgs, stage: Stage<'_>) -> Result<Produced> {
+    simulation_output(args.model()?, &[DownstreamMetric::TestError], mc_args, &[], stage)
 }
 
 /// `collapse theory overparam`: the expected relative distance per generation.
-pub(crate) fn theory_overparam(args: &OverparamArgs, out: &OutputArgs) -> Result<ExitCode> {
-    emit_theory(&args.setup()?, &[("limit_factor", 1.0.into()), ("limit", "the truth is forgotten".into())], out)
+pub(crate) fn theory_overparam(args: &OverparamArgs, stage: Stage<'_>) -> Result<Produced> {
+    theory_output(&args.setup()?, &[("limit_factor", 1.0.into()), ("limit", "the truth is forgotten".into())], stage)
 }
 
 /// `collapse simulate overparam`.
-pub(crate) fn simulate_overparam(args: &OverparamArgs, mc_args: &McArgs, out: &OutputArgs) -> Result<ExitCode> {
-    emit_simulation(args.setup()?, &[OverparamMetric::RelativeDistance], mc_args, &[], out)
+pub(crate) fn simulate_overparam(args: &OverparamArgs, mc_args: &McArgs, stage: Stage<'_>) -> Result<Produced> {
+    simulation_output(args.setup()?, &[OverparamMetric::RelativeDistance], mc_args, &[], stage)
 }

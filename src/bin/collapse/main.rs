@@ -8,20 +8,22 @@
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use model_collapse::budget::Limits;
-use model_collapse::catalog;
 use model_collapse::error::{Result, Spelling};
 use model_collapse::mc::MonteCarlo;
 use model_collapse::names::Named;
-use model_collapse::output::{Cell, Format, Table, to_json_string};
+use model_collapse::output::Format;
 use model_collapse::verify;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::OnceLock;
 
 mod categorical;
+mod check;
 mod gaussian;
 mod linear;
 mod plot;
+mod report;
+mod sweep;
 mod tables;
 
 use categorical::{AbsorptionArgs, CategoricalArgs};
@@ -29,7 +31,7 @@ use gaussian::GaussianArgs;
 use linear::{DownstreamArgs, LinearArgs, OverparamArgs};
 use model_collapse::categorical::theory::Metric as CategoricalMetric;
 use model_collapse::gaussian::theory::Metric;
-use tables::{default_format, emit, print_out};
+use tables::{Produced, Stage, check_target, check_targets, write_output};
 
 /// The command line's parser of an enum with fixed names: its names are the
 /// possible values `--help` lists, and a wrong value gets clap's error.
@@ -52,10 +54,15 @@ const EXAMPLES: &str = "Examples:
   collapse simulate categorical --initial list:0.5,0.3,0.15,0.05 --samples 10 --metric survivors,tail_lost
   collapse simulate categorical --regime accumulate --real 50 --samples 20 --metric diversity
   collapse theory absorption --samples 10,100,1000
+  collapse sweep examples/gerstgrasser-sweep.toml -o grid.csv   a grid; rerun to resume
+  collapse sweep --family gaussian --vary samples=10,20,50 --vary regime=replace,accumulate -o g.parquet
+  collapse sweep examples/gerstgrasser-sweep.toml --shard 1/2 -o part1.parquet   (and 2/2; then:)
+  collapse merge part1.parquet part2.parquet -o grid.parquet
+  collapse simulate gaussian --samples 20 --replicates 500 --replicates-out chains.parquet -o summary.csv
   collapse plot all                                 every figure into plots/, with the gallery
   collapse plot categorical-tail-loss --data tail-loss.csv";
 
-const FORMAT_HELP: &str = "Output format: csv, json or table. Default: table when stdout is a terminal, csv otherwise";
+const FORMAT_HELP: &str = "Output format: csv, json, parquet or table. Default: the extension of -o FILE (.csv, .json, .parquet); else table when stdout is a terminal, csv otherwise";
 
 /// Verify the theory of model collapse numerically: closed forms against honest Monte Carlo.
 ///
@@ -118,6 +125,32 @@ enum Command {
         #[command(subcommand)]
         family: SimulateFamily,
     },
+    /// Run a grid of settings, one cell per combination, into one tidy table
+    ///
+    /// Each cell runs `collapse simulate FAMILY` (or `theory`) with its parameters as flags; the
+    /// table is the cells' records with a `cell` column first (cells numbered from 1, the last
+    /// axis varying fastest). A cell whose setting is invalid is skipped and listed with its
+    /// reason (stderr, and `invalid_cells` in the JSON and Parquet description); the exit
+    /// status is then 3. Each cell's seed is derived from --seed and its parameters (see
+    /// --common-random-numbers). With -o FILE, finished cells are kept in FILE.partial/ until
+    /// FILE is written: an interrupted sweep, run again, finishes what is missing, with the
+    /// same bytes as an uninterrupted one. --shard K/N runs one share, `collapse merge` joins
+    /// the shares into the single run's table, byte for byte.
+    Sweep(sweep::SweepArgs),
+    /// Join the shares of a sweep (`collapse sweep --shard K/N -o FILE`) into the single run's table
+    Merge(sweep::MergeArgs),
+    /// Judge your own results against a theorem's closed form, by `collapse verify`'s rule
+    ///
+    /// collapse check ID --data FILE <the settings of your experiment>. The data are your
+    /// per-replicate values (replicate,generation,value) or per-generation summaries
+    /// (generation,mean,std_error,replicates), CSV or Parquet. Each generation is an
+    /// assertion: it passes when |z| <= z_crit, z = (mean - theory) / std_error, z_crit the
+    /// two-sided Bonferroni critical value over the generations at a family-wise false-alarm
+    /// probability of 0.001. Where the standard error is no evidence (infinite variance, heavy
+    /// tails) the check refuses and says why. Exits with status 1 when a generation fails.
+    /// Example: collapse check linear-replace --data examples/check/linear-replace.csv --dim 5
+    /// --samples 20 --sigma 1 --regime replace
+    Check(check::CheckArgs),
     /// Run every registered theorem's closed form against its Monte Carlo check
     ///
     /// Each check simulates independent chains (replicates) with a fixed seed and
@@ -273,6 +306,11 @@ struct McArgs {
     /// Worker threads (default: all cores); the output is identical for any number
     #[arg(long)]
     threads: Option<usize>,
+    /// Also write every replicate's values to FILE (replicate,generation,metric,value; CSV,
+    /// or Parquet for FILE.parquet, JSON for FILE.json): replicate r is the chain of stream r.
+    /// Identical for any --threads; written together with -o, or not at all
+    #[arg(long, value_name = "FILE")]
+    replicates_out: Option<PathBuf>,
 }
 
 impl McArgs {
@@ -305,7 +343,8 @@ struct OutputArgs {
 struct VerifyArgs {
     /// Theorem ids to check (default: all; see `collapse list`)
     ids: Vec<String>,
-    /// Output format: table (default) or json (csv prints the assertions only)
+    /// Output format: table (default), json, or csv and parquet (the assertions only, each setting's
+    /// parameters as columns)
     #[arg(long, value_parser = named::<Format>(), default_value_t = Format::Table)]
     format: Format,
     /// Seed of the run; each check derives its own seed from it, its theorem id and its position
@@ -353,6 +392,14 @@ fn main() -> ExitCode {
     }
 }
 
+/// Parses a command line as `collapse` does (a sweep's cell, a check's
+/// settings), or clap's message on one line.
+fn parse_args(argv: impl IntoIterator<Item = String>) -> std::result::Result<Cli, String> {
+    let one_line = |e: clap::Error| e.render().to_string().lines().next().unwrap_or("").trim_start_matches("error: ").to_string();
+    let matches = accepting_negative_numbers(Cli::command()).try_get_matches_from(argv).map_err(one_line)?;
+    Cli::from_arg_matches(&matches).map_err(one_line)
+}
+
 /// Every option that takes a value accepts a negative number (`--sigma -1`
 /// reaches the rule "must be >= 0" instead of clap's "unexpected argument").
 fn accepting_negative_numbers(command: clap::Command) -> clap::Command {
@@ -363,131 +410,92 @@ fn accepting_negative_numbers(command: clap::Command) -> clap::Command {
 
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
-        Command::Theory { family: TheoryFamily::Linear { linear, out } } => linear::theory(&linear, &out),
-        Command::Theory { family: TheoryFamily::Overparam { overparam, out } } => linear::theory_overparam(&overparam, &out),
-        Command::Theory { family: TheoryFamily::Downstream { downstream, out } } => linear::theory_downstream(&downstream, &out),
-        Command::Theory { family: TheoryFamily::Gaussian { gaussian, out } } => gaussian::theory(&gaussian, &out),
-        Command::Theory { family: TheoryFamily::Categorical { categorical, out } } => categorical::theory(&categorical, &out),
-        Command::Theory { family: TheoryFamily::Absorption { absorption, out } } => categorical::absorption(&absorption, &out),
-        Command::Simulate { family: SimulateFamily::Linear { linear, mc, out } } => linear::simulate(&linear, &mc, &out),
-        Command::Simulate { family: SimulateFamily::Overparam { overparam, mc, out } } => linear::simulate_overparam(&overparam, &mc, &out),
-        Command::Simulate { family: SimulateFamily::Downstream { downstream, mc, out } } => {
-            linear::simulate_downstream(&downstream, &mc, &out)
+        Command::Theory { family } => {
+            check_target("output", family.out().output.as_deref())?;
+            write_output(family.produce(Stage::Run)?.output()?, family.out(), None)
         }
-        Command::Simulate { family: SimulateFamily::Gaussian { gaussian, metric, mc, out } } => {
-            let metrics = if metric.is_empty() { Metric::ALL.to_vec() } else { metric };
-            gaussian::simulate(&gaussian, &metrics, &mc, &out)
+        Command::Simulate { family } => {
+            let replicates_out = family.mc().replicates_out.as_deref();
+            check_targets(family.out().output.as_deref(), replicates_out)?;
+            write_output(family.produce(Stage::Run)?.output()?, family.out(), replicates_out)
         }
-        Command::Simulate { family: SimulateFamily::Categorical { categorical, metric, mc, out } } => {
-            let metrics = if metric.is_empty() { CategoricalMetric::ALL.to_vec() } else { metric };
-            categorical::simulate(&categorical, &metrics, &mc, &out)
-        }
-        Command::Verify(args) => run_verify(&args),
+        Command::Sweep(args) => sweep::sweep(&args),
+        Command::Check(args) => check::check(&args),
+        Command::Merge(args) => sweep::merge(&args),
+        Command::Verify(args) => report::run_verify(&args),
         Command::Plot(args) => plot::plot(&args),
-        Command::List { format } => list(format),
+        Command::List { format } => report::list(format),
+    }
+}
+
+impl TheoryFamily {
+    /// Where the output goes.
+    fn out(&self) -> &OutputArgs {
+        match self {
+            TheoryFamily::Linear { out, .. }
+            | TheoryFamily::Downstream { out, .. }
+            | TheoryFamily::Overparam { out, .. }
+            | TheoryFamily::Gaussian { out, .. }
+            | TheoryFamily::Categorical { out, .. }
+            | TheoryFamily::Absorption { out, .. } => out,
+        }
+    }
+
+    /// The closed forms at `stage`.
+    fn produce(&self, stage: Stage<'_>) -> Result<Produced> {
+        match self {
+            TheoryFamily::Linear { linear, .. } => linear::theory(linear, stage),
+            TheoryFamily::Overparam { overparam, .. } => linear::theory_overparam(overparam, stage),
+            TheoryFamily::Downstream { downstream, .. } => linear::theory_downstream(downstream, stage),
+            TheoryFamily::Gaussian { gaussian, .. } => gaussian::theory(gaussian, stage),
+            TheoryFamily::Categorical { categorical, .. } => categorical::theory(categorical, stage),
+            TheoryFamily::Absorption { absorption, .. } => categorical::absorption(absorption, stage),
+        }
+    }
+}
+
+impl SimulateFamily {
+    /// Where the output goes.
+    fn out(&self) -> &OutputArgs {
+        match self {
+            SimulateFamily::Linear { out, .. }
+            | SimulateFamily::Overparam { out, .. }
+            | SimulateFamily::Gaussian { out, .. }
+            | SimulateFamily::Categorical { out, .. }
+            | SimulateFamily::Downstream { out, .. } => out,
+        }
+    }
+
+    /// How it is replicated.
+    fn mc(&self) -> &McArgs {
+        match self {
+            SimulateFamily::Linear { mc, .. }
+            | SimulateFamily::Overparam { mc, .. }
+            | SimulateFamily::Gaussian { mc, .. }
+            | SimulateFamily::Categorical { mc, .. }
+            | SimulateFamily::Downstream { mc, .. } => mc,
+        }
+    }
+
+    /// The simulation at `stage`.
+    fn produce(&self, stage: Stage<'_>) -> Result<Produced> {
+        match self {
+            SimulateFamily::Linear { linear, mc, .. } => linear::simulate(linear, mc, stage),
+            SimulateFamily::Overparam { overparam, mc, .. } => linear::simulate_overparam(overparam, mc, stage),
+            SimulateFamily::Downstream { downstream, mc, .. } => linear::simulate_downstream(downstream, mc, stage),
+            SimulateFamily::Gaussian { gaussian, metric, mc, .. } => {
+                let metrics = if metric.is_empty() { Metric::ALL } else { metric.as_slice() };
+                gaussian::simulate(gaussian, metrics, mc, stage)
+            }
+            SimulateFamily::Categorical { categorical, metric, mc, .. } => {
+                let metrics = if metric.is_empty() { CategoricalMetric::ALL } else { metric.as_slice() };
+                categorical::simulate(categorical, metrics, mc, stage)
+            }
+        }
     }
 }
 
 /// Prints a note on stderr: something the user should know about the numbers.
 fn note(text: impl std::fmt::Display) {
     eprintln!("note: {text}");
-}
-
-fn run_verify(args: &VerifyArgs) -> Result<ExitCode> {
-    if let Some(k) = args.threads {
-        budget().limits.check_threads(k, budget().allow_more_threads)?;
-    }
-    let report = catalog::verify(&args.ids, args.seed, args.replicates, args.threads, &budget().limits)?;
-    let text = match args.format {
-        Format::Json => to_json_string(&report),
-        Format::Csv => verify_table(&report).to_csv(),
-        Format::Table => verify_text(&report),
-    };
-    emit(&text, &args.output)?;
-    Ok(if report.passed { ExitCode::SUCCESS } else { ExitCode::from(1) })
-}
-
-fn verify_table(report: &verify::Report) -> Table {
-    let mut table = Table::new(&["id", "settings", "quantity", "n", "theory", "estimate", "std_error", "z", "verdict"]);
-    for o in &report.checks {
-        let verdict = match (o.expect, o.passed) {
-            (verify::Expect::Agree, true) => "pass",
-            (verify::Expect::Agree, false) => "FAIL",
-            (verify::Expect::Reject, true) => "control rejected",
-            (verify::Expect::Reject, false) => "FAIL: control not rejected",
-        };
-        table.push(vec![
-            o.id.as_str().into(),
-            o.settings.clone().into(),
-            o.quantity.clone().into(),
-            Cell::Int(o.generation),
-            o.theory.into(),
-            o.estimate.into(),
-            o.std_error.into(),
-            o.z.into(),
-            verdict.into(),
-        ]);
-    }
-    table
-}
-
-fn verify_text(report: &verify::Report) -> String {
-    let passed = report.checks.iter().filter(|o| o.passed).count();
-    let controls = report.checks.iter().filter(|o| o.expect == verify::Expect::Reject).count();
-    format!(
-        "collapse verify: seed {}, {} replicates per check\n\
-         tolerance: |z| <= {:.3}, the two-sided Bonferroni critical value for {} assertions at a \
-         family-wise false-alarm probability of {}; negative controls pass when |z| > {:.3}\n\n{}\n\
-         {passed} of {} assertions passed ({controls} of them negative controls) in {:.1} s: {}\n",
-        report.seed,
-        report.replicates,
-        report.z_critical,
-        report.assertions,
-        report.family_alpha,
-        report.z_critical,
-        verify_table(report).to_text(),
-        report.assertions,
-        report.seconds,
-        if report.passed { "VERIFIED" } else { "FAILED" }
-    )
-}
-
-fn list(format: Option<Format>) -> Result<ExitCode> {
-    let theorems = catalog::theorems();
-    let text = match default_format(format) {
-        Format::Json => to_json_string(
-            &theorems
-                .iter()
-                .map(|t| {
-                    let mut v = serde_json::to_value(t).unwrap_or_default();
-                    v["proof"] = t.proof().into();
-                    v
-                })
-                .collect::<Vec<_>>(),
-        ),
-        Format::Csv => {
-            let mut table = Table::new(&["id", "statement", "source", "proof", "check"]);
-            for t in &theorems {
-                table.push(vec![t.id.as_str().into(), t.statement.into(), t.source.into(), t.proof().into(), t.check.into()]);
-            }
-            table.to_csv()
-        }
-        Format::Table => theorems
-            .iter()
-            .map(|t| {
-                format!(
-                    "{}\n  statement: {}\n  source:    {}\n  proof:     {}\n  check:     collapse verify {} ({})\n",
-                    t.id,
-                    t.statement,
-                    t.source,
-                    t.proof(),
-                    t.id,
-                    t.check
-                )
-            })
-            .collect::<Vec<_>>()
-            .join("\n"),
-    };
-    print_out(&text)?;
-    Ok(ExitCode::SUCCESS)
 }

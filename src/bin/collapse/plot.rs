@@ -1,9 +1,8 @@
 //! `collapse plot`: the figures, theory over simulation, as SVG and PNG.
 
-use crate::tables::print_out;
+use crate::tables::{check_target, print_out, progress_bar};
 use crate::{budget, monte_carlo};
 use clap::Args;
-use indicatif::{ProgressBar, ProgressStyle};
 use model_collapse::budget::{Cost, Culprit, OPERATIONS_PER_SECOND};
 use model_collapse::catalog;
 use model_collapse::error::{Error, Result};
@@ -11,7 +10,6 @@ use model_collapse::figure::{Figure, FigureSpec};
 use model_collapse::model::TheoremId;
 use model_collapse::output::{Writer, write_atomically};
 use model_collapse::plot::write_files;
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -52,10 +50,10 @@ pub(crate) fn plot(args: &PlotArgs) -> Result<ExitCode> {
     std::fs::create_dir_all(&args.dir).map_err(|e| Error::io("create", args.dir.display(), e).for_parameter("dir"))?;
     match (&args.data, specs.len() > 1) {
         (Some(data), true) => std::fs::create_dir_all(data).map_err(|e| Error::io("create", data.display(), e).for_parameter("data"))?,
-        (Some(data), false) => check_data_file(data)?,
+        (Some(data), false) => check_target("data", Some(data))?,
         (None, _) => {}
     }
-    let progress = progress_bar(specs.len() as u64);
+    let progress = progress_bar(specs.len() as u64, "figures");
     let mut drawn = Vec::new();
     for (id, spec) in &specs {
         progress.set_message(id.as_str());
@@ -92,19 +90,7 @@ fn check_budget(specs: &[(TheoremId, FigureSpec)], args: &PlotArgs) -> Result<()
     let limits = &budget().limits;
     let threads = args.threads.unwrap_or(limits.cores);
     let replicates = args.replicates.unwrap_or(specs.first().map_or(1, |(_, s)| s.replicates));
-    limits.check(Cost::new(memory, work), threads, &Culprit::new("replicates", replicates as f64, 4000.0))
-}
-
-/// The data file of one figure: a file in an existing directory, checked before any work.
-fn check_data_file(data: &Path) -> Result<()> {
-    let folder = data.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    if data.is_dir() {
-        return Err(Error::invalid("data", data.display(), "is a directory; for one figure give a file name (a directory is for `all`)"));
-    }
-    if !folder.is_dir() {
-        return Err(Error::invalid("data", data.display(), format!("the directory {} does not exist", folder.display())));
-    }
-    Ok(())
+    limits.check(Cost::new(memory, work), threads, &Culprit::new("replicates", replicates as f64, 4000.0)).map(|_| ())
 }
 
 /// Computes one figure and writes its files together: SVG, PNG and, when asked, its data.
@@ -129,18 +115,6 @@ fn draw(id: TheoremId, spec: &FigureSpec, args: &PlotArgs) -> Result<Figure> {
     }
     print_out(&printed)?;
     Ok(figure)
-}
-
-/// A bar on stderr, only when stderr is a terminal.
-fn progress_bar(len: u64) -> ProgressBar {
-    if !std::io::stderr().is_terminal() {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::new(len);
-    if let Ok(style) = ProgressStyle::with_template("{bar:30} {pos}/{len} figures, {elapsed} elapsed: {msg}") {
-        bar.set_style(style);
-    }
-    bar
 }
 
 /// `plots/README.md`: every figure embedded, with its caption and command.

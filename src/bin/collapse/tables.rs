@@ -3,35 +3,71 @@
 //! CSV, JSON or an aligned table, to stdout or a file.
 
 use crate::{McArgs, OutputArgs, budget, note};
-use model_collapse::error::{Error, Result, Spelling};
+use indicatif::{ProgressBar, ProgressStyle};
+use model_collapse::budget::{Cost, Culprit};
+use model_collapse::check::{Observed, judge};
+use model_collapse::error::{Error, Result, Spelling, param};
+use model_collapse::frame::{FileFormat, format_of, to_parquet};
 use model_collapse::mc::{Chain, MonteCarlo};
-use model_collapse::model::{Model, Run, check_simulation, check_theory};
-use model_collapse::output::{Format, Table, remove_temporary_files, to_json_string, write_atomically};
+use model_collapse::model::{Model, Run, TheoremId, check_simulation, check_theory};
+use model_collapse::output::{Format, Table, Writer, remove_temporary_files, to_json_string, write_atomically_with, write_together};
 use model_collapse::records::{self, Records, metadata};
-use serde_json::Value;
+use model_collapse::verify::FAMILY_ALPHA;
+use serde_json::{Map, Value};
 use std::io::IsTerminal;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-/// The format asked for, or table on a terminal and CSV otherwise.
-pub(crate) fn default_format(format: Option<Format>) -> Format {
-    format.unwrap_or(if std::io::stdout().is_terminal() { Format::Table } else { Format::Csv })
-}
-
-/// Writes `text` to the file (atomically) or to stdout.
-pub(crate) fn emit(text: &str, output: &Option<PathBuf>) -> Result<()> {
-    match output {
-        Some(path) => write_atomically(path, text).map_err(|e| e.for_parameter("output")),
-        None => print_out(text),
+/// The format asked for; else the one the output file's extension names
+/// (`.csv`, `.json`, `.parquet`; any other: CSV); else table on a terminal
+/// and CSV otherwise.
+pub(crate) fn default_format(format: Option<Format>, output: Option<&Path>) -> Format {
+    match (format, output) {
+        (Some(format), _) => format,
+        (None, Some(path)) => file_format(path),
+        (None, None) if std::io::stdout().is_terminal() => Format::Table,
+        (None, None) => Format::Csv,
     }
 }
 
-/// Prints `text` on standard output. A closed pipe (`collapse ... | head -1`)
-/// ends the program quietly with the conventional status 141 (128 + SIGPIPE).
+/// The format of a file by its extension: Parquet, JSON or CSV.
+pub(crate) fn file_format(path: &Path) -> Format {
+    match format_of(path) {
+        FileFormat::Parquet => Format::Parquet,
+        FileFormat::Json => Format::Json,
+        FileFormat::Csv => Format::Csv,
+    }
+}
+
+/// Writes `bytes` in `format` to the file (atomically) or to stdout; binary
+/// Parquet is not written to a terminal.
+pub(crate) fn emit_bytes(bytes: &[u8], format: Format, output: &Option<PathBuf>) -> Result<()> {
+    match output {
+        Some(path) => write_atomically_bytes(path, bytes).map_err(|e| e.for_parameter("output")),
+        None if format == Format::Parquet && std::io::stdout().is_terminal() => Err(Error::invalid(
+            "format",
+            "parquet",
+            "Parquet is binary and stdout is a terminal: write it to a file with -o FILE.parquet, or pipe it",
+        )),
+        None => print_bytes(bytes),
+    }
+}
+
+fn write_atomically_bytes(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_atomically_with(path, |tmp| std::fs::write(tmp, bytes))
+}
+
+/// Prints `text` on standard output ([`print_bytes`]).
 pub(crate) fn print_out(text: &str) -> Result<()> {
+    print_bytes(text.as_bytes())
+}
+
+/// Prints `bytes` on standard output. A closed pipe (`collapse ... | head -1`)
+/// ends the program quietly with the conventional status 141 (128 + SIGPIPE).
+pub(crate) fn print_bytes(bytes: &[u8]) -> Result<()> {
     let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+    match out.write_all(bytes).and_then(|_| out.flush()) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
             remove_temporary_files();
@@ -56,7 +92,8 @@ pub(crate) fn render(table: &Table, format: Format, meta: serde_json::Value) -> 
             to_json_string(&table.to_json_document(extra))
         }
         Format::Table => format!("# {}\n{}", describe(&meta), narrow(table, &meta).to_text()),
-        Format::Csv => table.to_csv(),
+        // Parquet is binary: `encode` writes it.
+        Format::Csv | Format::Parquet => table.to_csv(),
     }
 }
 
@@ -78,54 +115,222 @@ fn narrow(table: &Table, meta: &serde_json::Value) -> Table {
     narrow
 }
 
-/// Renders `table` with `meta` as the output arguments ask and writes it.
-pub(crate) fn write(table: &Table, meta: serde_json::Value, out: &OutputArgs) -> Result<ExitCode> {
-    emit(&render(table, default_format(out.format), meta), &out.output)?;
-    Ok(ExitCode::SUCCESS)
-}
-
 /// At most this many numbers are kept in memory for the sample medians; a
 /// larger run leaves the `median` column empty and says so.
 const MEDIAN_BUDGET: usize = 20_000_000;
 
-/// Runs `model` under `mc` after checking the budget, keeping every value for
-/// the sample medians when they fit in [`MEDIAN_BUDGET`].
-pub(crate) fn run<M: Model>(model: M, mc: &MonteCarlo) -> Result<Run<M>> {
-    let kept = model.chain().width().saturating_mul(mc.replicates() as usize);
-    let keep = kept <= MEDIAN_BUDGET;
+/// Runs `model` under `mc` after checking the budget, keeping every value when
+/// `keep` or when they fit in [`MEDIAN_BUDGET`] (for the sample medians).
+pub(crate) fn run<M: Model>(model: M, mc: &MonteCarlo, keep: bool) -> Result<Run<M>> {
+    let keep = keep || model.chain().width().saturating_mul(mc.replicates() as usize) <= MEDIAN_BUDGET;
     check_simulation(&model, mc, keep, &budget().limits)?;
     if keep { Run::keeping(model, mc) } else { Run::new(model, mc) }
 }
 
-/// Writes records with their description (JSON: the metadata and a
-/// `warnings` array around the rows; text: a comment line), and prints each
-/// distinct warning on stderr.
-fn emit_records<M: Model>(model: &M, records: &Records, extra: &[(&str, Value)], out: &OutputArgs) -> Result<ExitCode> {
-    for warning in &records.warnings {
+/// How far a command goes: check its setting and budget and estimate its
+/// time, or run it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Stage<'a> {
+    /// Validate, check the budget, estimate the seconds.
+    Estimate,
+    /// Do the work.
+    Run,
+    /// Judge a researcher's results (read from the file) against a theorem's closed form.
+    Check(&'a Observed, TheoremId, &'a Path),
+}
+
+/// What a theory or simulation command produced at its [`Stage`].
+pub(crate) enum Produced {
+    /// The estimated seconds of the work.
+    Estimate(f64),
+    /// The records.
+    Output(Output),
+}
+
+/// A command's records, their description and, when asked, every replicate's values.
+pub(crate) struct Output {
+    /// The records and their warnings.
+    pub(crate) records: Records,
+    /// The run's description (model, family, parameters, seed, ...; no warnings).
+    pub(crate) meta: Map<String, Value>,
+    /// `replicate,generation,metric,value`, when asked for (`--replicates-out`).
+    pub(crate) replicates: Option<Table>,
+}
+
+impl Produced {
+    /// The output of a run (an estimate has none).
+    pub(crate) fn output(self) -> Result<Output> {
+        match self {
+            Produced::Output(output) => Ok(output),
+            Produced::Estimate(_) => Err(Error::Numerical("an estimate has no records".into())),
+        }
+    }
+
+    /// The estimated seconds (zero for a finished run).
+    pub(crate) fn seconds(&self) -> f64 {
+        match self {
+            Produced::Estimate(seconds) => *seconds,
+            Produced::Output(_) => 0.0,
+        }
+    }
+}
+
+/// Writes a command's output: the records with their description (JSON: the
+/// metadata and a `warnings` array around the rows; Parquet: the description
+/// in the file's metadata; text: a comment line), each distinct warning on
+/// stderr, and the replicates' values to `--replicates-out`, all files
+/// together or none.
+pub(crate) fn write_output(output: Output, out: &OutputArgs, replicates_out: Option<&Path>) -> Result<ExitCode> {
+    for warning in &output.records.warnings {
         note(warning);
     }
-    let meta = metadata(model, extra, &records.warnings);
-    write(&records.table, Value::Object(meta), out)
+    let mut meta = output.meta;
+    meta.insert("warnings".into(), output.records.warnings.iter().map(|w| Value::from(w.as_str())).collect());
+    let format = default_format(out.format, out.output.as_deref());
+    let bytes = encode(&output.records.table, format, meta.clone())?;
+    match (replicates_out, output.replicates) {
+        (Some(path), Some(replicates)) => {
+            let values = encode(&replicates, file_format(path), meta)?;
+            let mut files: Vec<(&Path, Writer<'_>)> = vec![(path, Box::new(|p: &Path| std::fs::write(p, &values)))];
+            match &out.output {
+                Some(output) => files.push((output.as_path(), Box::new(|p: &Path| std::fs::write(p, &bytes)))),
+                None => emit_bytes(&bytes, format, &None)?,
+            }
+            write_together(files)
+                .map_err(|e| for_path(e, &[(path, "replicates_out"), (out.output.as_deref().unwrap_or(path), "output")]))?;
+        }
+        _ => emit_bytes(&bytes, format, &out.output)?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Checks before any work that `path`, when given, can be written: a file
+/// name (not a directory) in a directory that exists.
+pub(crate) fn check_target(parameter: &'static str, path: Option<&Path>) -> Result<()> {
+    let Some(path) = path else { return Ok(()) };
+    let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    if path.is_dir() {
+        return Err(Error::invalid(parameter, path.display(), "is a directory; give a file name"));
+    }
+    if !folder.is_dir() {
+        return Err(Error::invalid(parameter, path.display(), format!("the directory {} does not exist", folder.display())));
+    }
+    Ok(())
+}
+
+/// Checks `-o` and `--replicates-out` before any work: each writable, and not the same file.
+pub(crate) fn check_targets(output: Option<&Path>, replicates_out: Option<&Path>) -> Result<()> {
+    check_target("output", output)?;
+    check_target("replicates_out", replicates_out)?;
+    if let (Some(a), Some(b)) = (output, replicates_out) {
+        let same = a == b || (a.exists() && std::fs::canonicalize(a).ok() == std::fs::canonicalize(b).ok());
+        if same {
+            return Err(Error::invalid("replicates_out", b.display(), format!("is also {}; give another file", param("output"))));
+        }
+    }
+    Ok(())
+}
+
+/// An I/O error for the parameter that named its path.
+pub(crate) fn for_path(e: Error, parameters: &[(&Path, &'static str)]) -> Error {
+    let named = |path: &str| parameters.iter().find(|(p, _)| p.display().to_string() == path).map(|(_, name)| *name);
+    match &e {
+        Error::Io { path, .. } => match named(path) {
+            Some(name) => e.for_parameter(name),
+            None => e,
+        },
+        _ => e,
+    }
 }
 
 /// `collapse theory <model>`: the closed forms of every metric, generation by generation.
-pub(crate) fn emit_theory<M: Model>(model: &M, extra: &[(&str, Value)], out: &OutputArgs) -> Result<ExitCode> {
-    check_theory(model, &budget().limits)?;
-    emit_records(model, &records::theory(model, Spelling::Flag)?, extra, out)
+pub(crate) fn theory_output<M: Model>(model: &M, extra: &[(&str, Value)], stage: Stage<'_>) -> Result<Produced> {
+    let seconds = check_theory(model, &budget().limits)?;
+    if stage == Stage::Estimate {
+        return Ok(Produced::Estimate(seconds));
+    }
+    if let Stage::Check(observed, id, data) = stage {
+        let judgement = judge(model, id, observed)?;
+        let mut extra = extra.to_vec();
+        extra.extend([
+            ("data", data.display().to_string().into()),
+            ("layout", if observed.per_replicate { "per replicate" } else { "summaries" }.into()),
+            ("family_alpha", FAMILY_ALPHA.into()),
+            ("assertions", observed.generations.len().into()),
+            ("z_critical", judgement.z_critical.into()),
+            ("passed", judgement.passed.into()),
+        ]);
+        return Ok(Produced::Output(Output { records: judgement.records, meta: metadata(model, &extra), replicates: None }));
+    }
+    let records = records::theory(model, Spelling::Flag)?;
+    Ok(Produced::Output(Output { records, meta: metadata(model, extra), replicates: None }))
 }
 
-/// `collapse simulate <model>`: the Monte Carlo summaries of `metrics` beside their closed forms.
-pub(crate) fn emit_simulation<M: Model>(
+/// `collapse simulate <model>`: the Monte Carlo summaries of `metrics` beside
+/// their closed forms, and every replicate's values when `--replicates-out` asks.
+pub(crate) fn simulation_output<M: Model>(
     model: M,
     metrics: &[M::Metric],
     mc_args: &McArgs,
     extra: &[(&str, Value)],
-    out: &OutputArgs,
-) -> Result<ExitCode> {
+    stage: Stage<'_>,
+) -> Result<Produced> {
     let mc = mc_args.monte_carlo()?;
-    let run = run(model, &mc)?;
+    let keep = mc_args.replicates_out.is_some();
+    if stage == Stage::Estimate {
+        let width = model.chain().width();
+        let mut seconds = check_simulation(&model, &mc, keep, &budget().limits)?;
+        if keep {
+            seconds += check_replicates_out(width, mc.replicates())?;
+        }
+        return Ok(Produced::Estimate(seconds));
+    }
+    if keep {
+        check_replicates_out(model.chain().width(), mc.replicates())?;
+    }
+    let run = run(model, &mc, keep)?;
     let records = records::simulation(&run, metrics, mc.seed(), Spelling::Flag);
+    let replicates = keep.then(|| records::replicates(&run, metrics));
     let mut extra = extra.to_vec();
     extra.extend([("seed", mc.seed().into()), ("replicates", mc.replicates().into())]);
-    emit_records(&run.model, &records, &extra, out)
+    Ok(Produced::Output(Output { records, meta: metadata(&run.model, &extra), replicates }))
+}
+
+/// Bytes of memory and operations per row of `--replicates-out` (a row of
+/// cells in memory, then its text or Parquet encoding).
+const BYTES_PER_REPLICATE_ROW: f64 = 300.0;
+
+/// The budget of `--replicates-out`: one row per replicate and observation.
+fn check_replicates_out(width: usize, replicates: u64) -> Result<f64> {
+    let rows = width as f64 * replicates as f64;
+    let cost = Cost::new(rows * BYTES_PER_REPLICATE_ROW, rows * BYTES_PER_REPLICATE_ROW);
+    budget().limits.check(cost, 1, &Culprit::new("replicates", replicates as f64, 1000.0))
+}
+
+/// A table in `format`: CSV or text as UTF-8; JSON as a Table Schema document
+/// (`pd.read_json(path, orient="table")`) with the description as `metadata`
+/// and its `warnings`; Parquet with the description as JSON under the file's
+/// metadata key `model_collapse`.
+pub(crate) fn encode(table: &Table, format: Format, meta: Map<String, Value>) -> Result<Vec<u8>> {
+    Ok(match format {
+        Format::Parquet => to_parquet(table, &[(PARQUET_KEY.to_string(), to_json_string(&meta))])?,
+        format => render(table, format, Value::Object(meta)).into_bytes(),
+    })
+}
+
+/// The Parquet metadata key of a run's description.
+pub(crate) const PARQUET_KEY: &str = "model_collapse";
+
+/// A progress bar on stderr when it is a terminal (hidden otherwise): done
+/// and total `unit`s, the time elapsed and the time left at the pace so far.
+pub(crate) fn progress_bar(len: u64, unit: &str) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(len);
+    let template = format!("{{bar:30}} {{pos}}/{{len}} {unit}, {{elapsed}} elapsed, about {{eta}} left: {{msg}}");
+    if let Ok(style) = ProgressStyle::with_template(&template) {
+        bar.set_style(style);
+    }
+    bar
 }

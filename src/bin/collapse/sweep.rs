@@ -1,0 +1,413 @@
+//! `collapse sweep` and `collapse merge`: a grid of settings run cell by cell
+//! into one tidy table, resumable, in shares for array jobs.
+
+use crate::tables::{Produced, Stage, check_target, default_format, emit_bytes, encode, progress_bar};
+use crate::{Command as CliCommand, OutputArgs, budget, named, note, parse_args};
+use clap::Args;
+use model_collapse::budget::format_seconds;
+use model_collapse::error::{Error, Result, Spelling};
+use model_collapse::frame::read_table;
+use model_collapse::output::{Format, Table, write_atomically};
+use model_collapse::sweep::{self, Command, GridCell, Shard, Spec};
+use serde_json::{Map, Value};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// The exit status of a sweep that skipped invalid cells.
+const SKIPPED: u8 = 3;
+
+#[derive(Args)]
+pub(crate) struct SweepArgs {
+    /// The grid as a TOML file: `family`, then `[parameters]` where a list is an axis and a single
+    /// value is held fixed (see examples/gerstgrasser-sweep.toml). Or give --family and --vary
+    #[arg(value_name = "SPEC.toml")]
+    spec: Option<PathBuf>,
+    /// The family without a SPEC: linear, downstream, overparam, gaussian or categorical
+    #[arg(long)]
+    family: Option<String>,
+    /// An axis without a SPEC: NAME=V1,V2,... with NAME a flag of `collapse simulate FAMILY`
+    /// (repeatable; for values with commas use a SPEC)
+    #[arg(long, value_name = "NAME=V1,V2,...")]
+    vary: Vec<String>,
+    /// A parameter held fixed without a SPEC: NAME=VALUE, taken whole (repeatable)
+    #[arg(long, value_name = "NAME=VALUE")]
+    set: Vec<String>,
+    /// What each cell runs: simulate (Monte Carlo beside the closed forms) or theory
+    #[arg(long, value_parser = named::<Command>())]
+    command: Option<Command>,
+    /// Independent replicates per cell [default: the SPEC's, else 1000]
+    #[arg(long)]
+    replicates: Option<u64>,
+    /// The run's seed [default: the SPEC's, else 1]. Each cell's seed is derived from it and the
+    /// cell's parameters (a hash of their values), so cells are independent and a cell keeps its
+    /// seed when the grid grows; the `seed` column says which
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Common random numbers: every cell uses --seed itself, so cells that differ in one
+    /// parameter are paired (their difference has less noise; their errors are correlated, not
+    /// independent evidence). Default: off, each cell its own seed
+    #[arg(long)]
+    common_random_numbers: bool,
+    /// Run share K of N of the cells (cells K, K+N, K+2N, ...), e.g. one per array job; join the
+    /// shares' files with `collapse merge`
+    #[arg(long, value_name = "K/N")]
+    shard: Option<String>,
+    /// Worker threads per cell (default: all cores); the output is identical for any number
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Print the cells (parameters, seed, estimated time, or why invalid) and run nothing
+    #[arg(long)]
+    dry_run: bool,
+    #[command(flatten)]
+    out: OutputArgs,
+}
+
+#[derive(Args)]
+pub(crate) struct MergeArgs {
+    /// The shares' files, written by `collapse sweep --shard K/N` (CSV or Parquet, all alike)
+    #[arg(required = true, value_name = "SHARD")]
+    shards: Vec<PathBuf>,
+    #[command(flatten)]
+    out: OutputArgs,
+}
+
+/// The sweep as the arguments give it, with its run's replicates and seed.
+struct Sweep {
+    spec: Spec,
+    replicates: u64,
+    seed: u64,
+    shard: Option<Shard>,
+}
+
+impl Sweep {
+    fn new(args: &SweepArgs) -> Result<Sweep> {
+        let mut spec = match (&args.spec, &args.family) {
+            (Some(path), None) => {
+                let text = std::fs::read_to_string(path).map_err(|e| Error::io("read", path.display(), e).for_parameter("spec"))?;
+                Spec::from_toml(&text, path)?
+            }
+            (None, Some(family)) => Spec::from_flags(args.command.unwrap_or(Command::Simulate), family, &args.vary, &args.set)?,
+            (Some(path), Some(family)) => {
+                return Err(Error::invalid(
+                    "family",
+                    family,
+                    format!("give a SPEC ({}) or --family with --vary, not both", path.display()),
+                ));
+            }
+            (None, None) => return Err(Error::invalid("spec", "", "give a SPEC.toml, or --family with --vary NAME=V1,V2,...")),
+        };
+        if args.spec.is_some() && !(args.vary.is_empty() && args.set.is_empty()) {
+            return Err(Error::invalid(
+                "vary",
+                args.vary.join(" "),
+                "--vary and --set go with --family; with a SPEC, edit its [parameters]",
+            ));
+        }
+        spec.command = args.command.unwrap_or(spec.command);
+        spec.common_random_numbers |= args.common_random_numbers;
+        let replicates = args.replicates.or(spec.replicates).unwrap_or(1000);
+        let seed = args.seed.or(spec.seed).unwrap_or(1);
+        let shard = args.shard.as_deref().map(str::parse).transpose()?;
+        Ok(Sweep { spec, replicates, seed, shard })
+    }
+
+    /// The flags of `collapse <command> <family>` that run `cell`.
+    fn argv(&self, cell: &GridCell, threads: Option<usize>) -> Vec<String> {
+        let mut argv = vec!["collapse".to_string(), self.spec.command.to_string(), self.spec.family.clone()];
+        for (name, value) in &cell.parameters {
+            argv.extend([format!("--{}", name.replace('_', "-")), value.clone()]);
+        }
+        if self.spec.command == Command::Simulate {
+            argv.extend(["--replicates".into(), self.replicates.to_string(), "--seed".into(), cell.seed.to_string()]);
+            argv.extend(threads.map(|t| format!("--threads={t}")));
+        }
+        argv
+    }
+
+    /// Runs `cell` to `stage`: its estimated seconds, or its records.
+    fn produce(&self, cell: &GridCell, threads: Option<usize>, stage: Stage<'_>) -> Result<Produced> {
+        match parse_args(self.argv(cell, threads)).map_err(Error::System)?.command {
+            CliCommand::Simulate { family } => family.produce(stage),
+            CliCommand::Theory { family } => family.produce(stage),
+            _ => Err(Error::invalid("family", &self.spec.family, "must be a family of `collapse simulate` or `collapse theory`")),
+        }
+    }
+
+    /// The description of the sweep's output: the spec, the run, the cells
+    /// skipped and why.
+    fn metadata(&self, invalid: &[(GridCell, String)]) -> Map<String, Value> {
+        let mut meta = Map::new();
+        meta.insert("command".into(), self.spec.command.to_string().into());
+        meta.insert("family".into(), self.spec.family.clone().into());
+        meta.insert("parameters".into(), Value::Object(self.spec.axes()));
+        meta.insert("cells".into(), self.spec.cell_count().into());
+        if self.spec.command == Command::Simulate {
+            meta.insert("replicates".into(), self.replicates.into());
+            meta.insert("seed".into(), self.seed.into());
+            let seeds = if self.spec.common_random_numbers {
+                "common random numbers: every cell uses the run's seed"
+            } else {
+                "each cell's own, derived from the run's seed and the cell's parameters"
+            };
+            meta.insert("cell_seeds".into(), seeds.into());
+        }
+        if let Some(shard) = self.shard {
+            meta.insert("shard".into(), shard.to_string().into());
+        }
+        meta.insert("invalid_cells".into(), invalid.iter().map(|(cell, why)| invalid_entry(cell, why)).collect());
+        meta
+    }
+
+    /// What identifies the sweep's finished cells on disk: the spec and the run.
+    fn fingerprint(&self) -> String {
+        let mut meta = self.metadata(&[]);
+        meta.shift_remove("invalid_cells");
+        meta.insert("common_random_numbers".into(), self.spec.common_random_numbers.into());
+        model_collapse::output::to_json_string(&meta)
+    }
+}
+
+/// A skipped cell as the metadata lists it.
+fn invalid_entry(cell: &GridCell, why: &str) -> Value {
+    let parameters: Map<String, Value> = cell.parameters.iter().map(|(n, v)| (n.clone(), Value::from(v.as_str()))).collect();
+    serde_json::json!({"cell": cell.index, "parameters": parameters, "reason": why})
+}
+
+/// `collapse sweep`.
+pub(crate) fn sweep(args: &SweepArgs) -> Result<ExitCode> {
+    let sweep = Sweep::new(args)?;
+    check_target("output", args.out.output.as_deref())?;
+    let mine: Vec<GridCell> =
+        sweep.spec.cells(sweep.seed).into_iter().filter(|c| sweep.shard.is_none_or(|s| s.contains(c.index))).collect();
+    // Every cell is checked (flags, rules, budget) before any runs.
+    let mut valid = Vec::new();
+    let mut invalid = Vec::new();
+    let mut seconds = 0.0;
+    for cell in mine {
+        match sweep.produce(&cell, args.threads, Stage::Estimate) {
+            Ok(estimate) => {
+                seconds += estimate.seconds();
+                valid.push((cell, estimate.seconds()));
+            }
+            Err(e) => invalid.push((cell, e.message(Spelling::Flag))),
+        }
+    }
+    if args.dry_run {
+        return dry_run(&sweep, &valid, &invalid);
+    }
+    if valid.is_empty() {
+        let why = invalid.first().map_or("the grid has no cell".to_string(), |(c, why)| format!("cell {}: {why}", c.index));
+        return Err(Error::invalid(
+            "spec",
+            args.spec.as_ref().map_or(String::new(), |p| p.display().to_string()),
+            format!("no cell can run; {why}"),
+        ));
+    }
+    let limits = &budget().limits;
+    if seconds > limits.seconds {
+        let rule = format!(
+            "the sweep's {} cells would take about {} in all (estimated from their sizes), beyond the limit of {}; ask for it \
+             with --allow-long (a sweep writing to -o FILE can be interrupted and resumed), or split it with --shard",
+            valid.len(),
+            format_seconds(seconds),
+            format_seconds(limits.seconds)
+        );
+        return Err(Error::invalid("replicates", sweep.replicates, rule));
+    }
+    for (cell, why) in &invalid {
+        note(format!("cell {} ({}) skipped: {why}", cell.index, describe(cell)));
+    }
+    let state = args.out.output.as_deref().map(|output| State::open(output, &sweep.fingerprint())).transpose()?;
+    let progress = progress_bar(valid.len() as u64, "cells");
+    let mut tables = Vec::new();
+    for (cell, _) in valid {
+        progress.set_message(describe(&cell));
+        let finished = state.as_ref().and_then(|s| s.finished(cell.index));
+        match finished.map_or_else(|| run_cell(&sweep, &cell, args.threads, state.as_ref()), Ok) {
+            Ok(table) => tables.push((cell.index, table)),
+            // A cell that fails while it runs (a design singular in floating point) is skipped like an invalid one.
+            Err(e) => {
+                let why = format!("failed while running: {}", e.message(Spelling::Flag));
+                note(format!("cell {} ({}) skipped: {why}", cell.index, describe(&cell)));
+                invalid.push((cell, why));
+            }
+        }
+        progress.inc(1);
+    }
+    progress.finish_and_clear();
+    invalid.sort_by_key(|(cell, _)| cell.index);
+    let table = sweep::assemble(&tables)?;
+    write_sweep(&table, sweep.metadata(&invalid), &args.out)?;
+    if let Some(state) = state {
+        state.remove();
+    }
+    Ok(if invalid.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(SKIPPED) })
+}
+
+/// Runs `cell` and keeps its table in `state`.
+fn run_cell(sweep: &Sweep, cell: &GridCell, threads: Option<usize>, state: Option<&State>) -> Result<Table> {
+    let table = sweep.produce(cell, threads, Stage::Run)?.output()?.records.table;
+    if let Some(state) = state {
+        state.save(cell.index, &table)?;
+    }
+    Ok(table)
+}
+
+/// A cell's parameters, short.
+fn describe(cell: &GridCell) -> String {
+    cell.parameters.iter().map(|(n, v)| format!("{n}={v}")).collect::<Vec<_>>().join(" ")
+}
+
+/// `--dry-run`: the cells, their seeds and estimated seconds, or why they are invalid.
+fn dry_run(sweep: &Sweep, valid: &[(GridCell, f64)], invalid: &[(GridCell, String)]) -> Result<ExitCode> {
+    let mut rows: Vec<(u64, String)> = valid
+        .iter()
+        .map(|(c, s)| (c.index, format!("{}\t{}\tseed {}\tabout {}", c.index, describe(c), c.seed, format_seconds(*s))))
+        .chain(invalid.iter().map(|(c, why)| (c.index, format!("{}\t{}\tINVALID: {why}", c.index, describe(c)))))
+        .collect();
+    rows.sort();
+    let total: f64 = valid.iter().map(|(_, s)| s).sum();
+    let mut text: String = rows.into_iter().map(|(_, line)| line + "\n").collect();
+    text += &format!(
+        "{} cells to run ({} invalid), about {} in all, {} replicates each\n",
+        valid.len(),
+        invalid.len(),
+        format_seconds(total),
+        sweep.replicates
+    );
+    crate::tables::print_out(&text)?;
+    Ok(if invalid.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(SKIPPED) })
+}
+
+/// Writes a sweep's table: its warnings (from the notes) on stderr and in the description.
+fn write_sweep(table: &Table, mut meta: Map<String, Value>, out: &OutputArgs) -> Result<()> {
+    let warnings = sweep::warnings(table);
+    for warning in &warnings {
+        note(warning);
+    }
+    meta.insert("warnings".into(), warnings.into_iter().map(Value::from).collect());
+    let format = default_format(out.format, out.output.as_deref());
+    emit_bytes(&encode(table, format, meta)?, format, &out.output)
+}
+
+/// The finished cells of a sweep writing to a file, kept in `FILE.partial/`
+/// until the file is written, so that an interrupted sweep resumes where it stopped.
+struct State {
+    dir: PathBuf,
+}
+
+impl State {
+    /// The folder of `output`'s sweep: created, or reopened when it holds the same sweep's cells.
+    fn open(output: &Path, fingerprint: &str) -> Result<State> {
+        let mut name = output.file_name().unwrap_or_default().to_os_string();
+        name.push(".partial");
+        let dir = output.with_file_name(name);
+        let manifest = dir.join("sweep.json");
+        if dir.exists() {
+            match std::fs::read_to_string(&manifest) {
+                Ok(text) if text == fingerprint => {
+                    note(format!("resuming: the finished cells in {} are kept", dir.display()));
+                    return Ok(State { dir });
+                }
+                _ => {
+                    let rule = format!(
+                        "{} holds the finished cells of another sweep (other spec, seed, replicates or shard); remove it, or rerun \
+                         that sweep to finish it",
+                        dir.display()
+                    );
+                    return Err(Error::invalid("output", output.display(), rule));
+                }
+            }
+        }
+        std::fs::create_dir(&dir).map_err(|e| Error::io("create", dir.display(), e).for_parameter("output"))?;
+        write_atomically(&manifest, fingerprint).map_err(|e| e.for_parameter("output"))?;
+        Ok(State { dir })
+    }
+
+    fn path(&self, index: u64) -> PathBuf {
+        self.dir.join(format!("cell-{index}.json"))
+    }
+
+    /// Cell `index`'s table, if it was finished.
+    fn finished(&self, index: u64) -> Option<Table> {
+        std::fs::read_to_string(self.path(index)).ok().and_then(|text| sweep::load(&text))
+    }
+
+    /// Keeps cell `index`'s table (whole or not at all).
+    fn save(&self, index: u64, table: &Table) -> Result<()> {
+        write_atomically(&self.path(index), &sweep::save(table)).map_err(|e| e.for_parameter("output"))
+    }
+
+    /// Removes the folder once the output is written.
+    fn remove(self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// `collapse merge`: the shards' tables joined into the single run's table.
+pub(crate) fn merge(args: &MergeArgs) -> Result<ExitCode> {
+    check_target("output", args.out.output.as_deref())?;
+    let mut tables = Vec::new();
+    let mut metas = Vec::new();
+    for path in &args.shards {
+        let (table, meta) = read_table(path, "shards")?;
+        tables.push((path.display().to_string(), table));
+        metas.push(meta);
+    }
+    let table = sweep::merge(&tables)?;
+    let meta = merged_metadata(&args.shards, &metas)?;
+    let format = default_format(args.out.format, args.out.output.as_deref());
+    if format != Format::Csv && meta.is_none() {
+        let rule = "CSV shards carry no description: merge them into CSV (-o FILE.csv), or run the shards with -o FILE.parquet";
+        return Err(Error::invalid("format", format, rule));
+    }
+    write_sweep(&table, meta.unwrap_or_default(), &args.out)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The single run's description from the shards' (Parquet metadata): the
+/// same spec in every shard, no shard named, the invalid cells of all, or
+/// `None` for CSV shards.
+fn merged_metadata(paths: &[PathBuf], metas: &[Vec<(String, String)>]) -> Result<Option<Map<String, Value>>> {
+    let described: Vec<Option<Map<String, Value>>> = metas
+        .iter()
+        .map(|m| {
+            let text = m.iter().find(|(k, _)| k == crate::tables::PARQUET_KEY).map(|(_, v)| v.as_str());
+            text.and_then(|t| serde_json::from_str::<Value>(t).ok()).and_then(|v| v.as_object().cloned())
+        })
+        .collect();
+    if described.iter().all(Option::is_none) {
+        return Ok(None);
+    }
+    let mut merged: Option<Map<String, Value>> = None;
+    let mut invalid: Vec<Value> = Vec::new();
+    let mut shards = Vec::new();
+    for (path, meta) in paths.iter().zip(described) {
+        let Some(mut meta) = meta else {
+            return Err(Error::invalid("shards", path.display(), "has no sweep description: every shard must be a file of the same sweep"));
+        };
+        shards.extend(meta.shift_remove("shard"));
+        meta.shift_remove("warnings");
+        if let Some(Value::Array(cells)) = meta.get_mut("invalid_cells") {
+            invalid.append(cells);
+        }
+        match &merged {
+            None => merged = Some(meta),
+            Some(first) if *first == meta => {}
+            Some(_) => {
+                return Err(Error::invalid("shards", path.display(), format!("is a share of another sweep than {}", paths[0].display())));
+            }
+        }
+    }
+    let mut merged = merged.unwrap_or_default();
+    let counts: Vec<&str> = shards.iter().filter_map(Value::as_str).filter_map(|s| s.split('/').nth(1)).collect();
+    if let Some(n) = counts.first().and_then(|n| n.parse::<usize>().ok())
+        && (shards.len() != n || counts.iter().any(|c| c.parse::<usize>().ok() != Some(n)))
+    {
+        let rule = format!("the sweep has {n} shares and {} were given; give each share once", shards.len());
+        return Err(Error::invalid("shards", paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(" "), rule));
+    }
+    invalid.sort_by_key(|v| v["cell"].as_u64());
+    merged.insert("invalid_cells".into(), Value::Array(invalid));
+    Ok(Some(merged))
+}
