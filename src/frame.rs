@@ -3,7 +3,7 @@
 //! metadata), so that a [`Table`] written by the crate reads back as it was.
 
 use crate::error::{Error, Result};
-use crate::output::{Cell, ColumnKind, Table, shortest};
+use crate::output::{Cell, ColumnKind, Table};
 use arrow_array::{Array, ArrayRef, BooleanArray, Float64Array, RecordBatch, StringArray, UInt64Array};
 use arrow_schema::{DataType, Field, Schema};
 use parquet::arrow::ArrowWriter;
@@ -37,17 +37,6 @@ pub fn format_of(path: &Path) -> FileFormat {
         Some("parquet" | "pq") => FileFormat::Parquet,
         Some("json") => FileFormat::Json,
         _ => FileFormat::Csv,
-    }
-}
-
-/// A cell as the CSV writer prints it (unquoted), `None` for a missing cell.
-fn csv_text(cell: &Cell) -> Option<String> {
-    match cell {
-        Cell::Int(x) => Some(x.to_string()),
-        Cell::Num(x) => Some(shortest(*x)),
-        Cell::Text(s) => Some(s.clone()),
-        Cell::Bool(b) => Some(b.to_string()),
-        Cell::Missing => None,
     }
 }
 
@@ -97,7 +86,9 @@ pub fn to_parquet(table: &Table, metadata: &[(String, String)]) -> Result<Vec<u8
                     })
                     .collect::<Float64Array>(),
             ),
-            ColumnKind::Text | ColumnKind::Mixed => Arc::new(cells().map(csv_text).collect::<StringArray>()),
+            ColumnKind::Text | ColumnKind::Mixed => {
+                Arc::new(cells().map(|c| (*c != Cell::Missing).then(|| c.csv_text())).collect::<StringArray>())
+            }
             ColumnKind::Bool { .. } => {
                 Arc::new(cells().map(|c| if let Cell::Bool(b) = c { Some(*b) } else { None }).collect::<BooleanArray>())
             }
@@ -577,14 +568,5 @@ mod tests {
         let missing = read_table(&dir.join("none.csv"), "data").unwrap_err();
         assert!(matches!(missing, Error::Io { parameter: Some("data"), action: "read", .. }), "{missing:?}");
         std::fs::remove_dir_all(&dir).unwrap();
-    }
-
-    /// Writes an example for a check with pandas and pyarrow:
-    /// `cargo test --lib frame::tests::python_example -- --ignored`.
-    #[test]
-    #[ignore]
-    fn python_example() {
-        let metadata = [("model-collapse".to_string(), "{\"version\": \"0.1.0\"}".to_string())];
-        std::fs::write(std::env::temp_dir().join("frame-test.parquet"), to_parquet(&example(), &metadata).unwrap()).unwrap();
     }
 }

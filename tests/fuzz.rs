@@ -2,9 +2,11 @@
 //! flags replaced by bad or extreme values (sizes near the integer limits,
 //! non-finite and subnormal numbers, empty and malformed schedules, starts,
 //! spectra and paths), and custom schedule files of random lines. Every
-//! invocation must end in a clean one-line error (status 2) or a success whose
-//! output holds no non-finite number; never a panic (status 101), an abort (a
-//! signal), or a run past its time limit.
+//! invocation must end in a clean one-line error (status 2), a success whose
+//! output holds no non-finite number, a verdict (`verify` or `check` judging
+//! an assertion failed, status 1) or a sweep that skipped invalid cells and
+//! listed them (status 3); never a panic (status 101), an abort (a signal),
+//! or a run past its time limit.
 //!
 //! A small corpus runs with `cargo test`; the large one (2000 invocations) is
 //! `cargo test --release --test fuzz -- --ignored --nocapture` (`FUZZ_SEED=n`
@@ -36,6 +38,10 @@ const TEMPLATES: &[&str] = &[
     "verify linear-replace --replicates 2000",
     "plot categorical-fixation --replicates 20 --dir DIR",
     "list --format csv",
+    "sweep --family gaussian --vary samples=5,10 --vary regime=replace,accumulate --set generations=3 --replicates 50 -o DIR/sweep.csv",
+    "sweep --family linear --vary dim=1,3 --set regime=replace --set samples=10 --set generations=3 --replicates 50 --shard 1/2",
+    "check linear-replace --data EXAMPLE --dim 5 --samples 20 --sigma 1 --regime replace",
+    "simulate gaussian --samples 10 --generations 3 --replicates 50 --replicates-out DIR/r.parquet -o DIR/s.parquet",
 ];
 
 /// Flags a mutation may set on any command (an unknown one must be refused).
@@ -65,6 +71,12 @@ const EXTRA_FLAGS: &[&str] = &[
     "--chain-sigma",
     "--data",
     "--dir",
+    "--replicates-out",
+    "--shard",
+    "--vary",
+    "--set",
+    "--family",
+    "--common-random-numbers",
 ];
 
 /// Bad or extreme values.
@@ -137,8 +149,11 @@ const TIME_LIMIT: u64 = 5;
 enum Class {
     Success,
     CleanError,
-    /// `collapse verify` at too few replicates judged some check failed (status 1).
+    /// `collapse verify` at too few replicates, or `collapse check` with
+    /// mutated settings, judged some assertion failed (status 1).
     VerifyFailed,
+    /// `collapse sweep` skipped invalid cells, listing them (status 3).
+    Skipped,
     Panic,
     Abort,
     Hang,
@@ -228,7 +243,11 @@ const EDGES: &[&str] = &[
 /// times in ten) one of its own flags set to an edge value.
 fn invocation(rng: &mut ChaCha8Rng, dir: &Path, i: usize) -> Vec<String> {
     let template = TEMPLATES[rng.random_range(0..TEMPLATES.len())];
-    let mut args: Vec<String> = template.split(' ').map(|a| a.replace("DIR", &dir.display().to_string())).collect();
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/check/linear-replace.csv");
+    let mut args: Vec<String> = template
+        .split(' ')
+        .map(|a| a.replace("DIR", &dir.display().to_string()).replace("EXAMPLE", &example.display().to_string()))
+        .collect();
     if args[0] == "theory" && args[1] == "linear" && rng.random_bool(0.15) {
         let file = schedule_file(rng, dir, i);
         let regime = args.iter().position(|a| a == "--regime").map_or(0, |k| k + 1);
@@ -302,6 +321,8 @@ fn run(args: &[String], dir: &Path, limit: Duration) -> Class {
         Some(0) => Class::Success,
         Some(101) => Class::Panic,
         Some(1) if args[0] == "verify" && out.contains("FAILED") => Class::VerifyFailed,
+        Some(1) if args[0] == "check" && out.contains("FAIL") => Class::VerifyFailed,
+        Some(3) if args[0] == "sweep" && err.contains("skipped: ") && !err.contains("panicked") => Class::Skipped,
         Some(2) if err.starts_with("error: ") && !err.contains("panicked") => Class::CleanError,
         Some(_) => Class::MessyError,
     }
@@ -322,9 +343,9 @@ fn fuzz(seed: u64, count: usize, limit: Duration) -> (Vec<(Class, usize)>, Vec<F
         let class = run(&args, &dir, limit);
         *counts.entry(class).or_insert(0) += 1;
         match class {
-            Class::Success | Class::CleanError => {}
+            Class::Success | Class::CleanError | Class::Skipped => {}
             // A verdict, not a fault: shown so that a reader can judge it.
-            Class::VerifyFailed => eprintln!("verify judged a check failed: collapse {}", args.join(" ")),
+            Class::VerifyFailed => eprintln!("judged failed (a verdict, not a fault): collapse {}", args.join(" ")),
             _ => failures.push((class, args)),
         }
     }

@@ -119,10 +119,16 @@ fn narrow(table: &Table, meta: &serde_json::Value) -> Table {
 /// larger run leaves the `median` column empty and says so.
 const MEDIAN_BUDGET: usize = 20_000_000;
 
-/// Runs `model` under `mc` after checking the budget, keeping every value when
-/// `keep` or when they fit in [`MEDIAN_BUDGET`] (for the sample medians).
+/// Whether a run of `model` under `mc` keeps every value: when asked
+/// (`--replicates-out`), or when they fit in [`MEDIAN_BUDGET`] (for the sample medians).
+fn keeps<M: Model>(model: &M, mc: &MonteCarlo, asked: bool) -> bool {
+    asked || model.chain().width().saturating_mul(mc.replicates() as usize) <= MEDIAN_BUDGET
+}
+
+/// Runs `model` under `mc` after checking the budget, keeping every value
+/// when `keep` or when they fit ([`keeps`]).
 pub(crate) fn run<M: Model>(model: M, mc: &MonteCarlo, keep: bool) -> Result<Run<M>> {
-    let keep = keep || model.chain().width().saturating_mul(mc.replicates() as usize) <= MEDIAN_BUDGET;
+    let keep = keeps(&model, mc, keep);
     check_simulation(&model, mc, keep, &budget().limits)?;
     if keep { Run::keeping(model, mc) } else { Run::new(model, mc) }
 }
@@ -277,16 +283,14 @@ pub(crate) fn simulation_output<M: Model>(
 ) -> Result<Produced> {
     let mc = mc_args.monte_carlo()?;
     let keep = mc_args.replicates_out.is_some();
-    if stage == Stage::Estimate {
-        let width = model.chain().width();
-        let mut seconds = check_simulation(&model, &mc, keep, &budget().limits)?;
-        if keep {
-            seconds += check_replicates_out(width, mc.replicates())?;
+    let out_seconds = if keep { check_replicates_out(model.chain().width(), mc.replicates())? } else { 0.0 };
+    match stage {
+        Stage::Estimate => {
+            let seconds = check_simulation(&model, &mc, keeps(&model, &mc, keep), &budget().limits)?;
+            return Ok(Produced::Estimate(seconds + out_seconds));
         }
-        return Ok(Produced::Estimate(seconds));
-    }
-    if keep {
-        check_replicates_out(model.chain().width(), mc.replicates())?;
+        Stage::Check(..) => return Err(Error::invalid("command", "simulate", "a check compares data with a closed form: use theory")),
+        Stage::Run => {}
     }
     let run = run(model, &mc, keep)?;
     let records = records::simulation(&run, metrics, mc.seed(), Spelling::Flag);
