@@ -52,6 +52,7 @@
 pub mod budget;
 pub mod catalog;
 pub mod check;
+pub mod cli;
 pub mod error;
 pub mod figure;
 pub mod frame;

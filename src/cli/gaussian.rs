@@ -1,12 +1,12 @@
 //! The Gaussian family's command-line arguments and commands.
 
-use crate::tables::{Produced, Stage, simulation_output, theory_output};
-use crate::{McArgs, named};
+use super::tables::{Produced, Stage, simulation_output, theory_output};
+use super::{McArgs, named};
+use crate::error::Result;
+use crate::gaussian::theory::Metric;
+use crate::gaussian::{DEFAULT_THRESHOLD, Estimator, GaussianRegime, GaussianSetup};
+use crate::spectrum::Spectrum;
 use clap::Args;
-use model_collapse::error::Result;
-use model_collapse::gaussian::theory::Metric;
-use model_collapse::gaussian::{DEFAULT_THRESHOLD, Estimator, GaussianRegime, GaussianSetup};
-use model_collapse::spectrum::Spectrum;
 
 /// The arguments of the Gaussian loop.
 #[derive(Args)]

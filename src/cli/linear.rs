@@ -1,16 +1,16 @@
 //! The linear family's command-line arguments and commands.
 
-use crate::tables::{Produced, Stage, simulation_output, theory_output};
-use crate::{McArgs, named};
+use super::tables::{Produced, Stage, simulation_output, theory_output};
+use super::{McArgs, named};
+use crate::error::{Error, Result};
+use crate::linear::design::FixedDesign;
+use crate::linear::downstream::DownstreamSetup;
+use crate::linear::model::{DownstreamMetric, LinearMetric, OverparamMetric};
+use crate::linear::overparam::OverparamSetup;
+use crate::linear::theory::{Limit, limit_factor};
+use crate::linear::{Design, DownstreamModel, LinearModel, LinearSetup, Regime, Spectrum};
+use crate::model::{Curve, Model};
 use clap::Args;
-use model_collapse::error::{Error, Result};
-use model_collapse::linear::design::FixedDesign;
-use model_collapse::linear::downstream::DownstreamSetup;
-use model_collapse::linear::model::{DownstreamMetric, LinearMetric, OverparamMetric};
-use model_collapse::linear::overparam::OverparamSetup;
-use model_collapse::linear::theory::{Limit, limit_factor};
-use model_collapse::linear::{Design, DownstreamModel, LinearModel, LinearSetup, Regime, Spectrum};
-use model_collapse::model::{Curve, Model};
 
 /// The arguments of the over-parameterised chain.
 #[derive(Args)]

@@ -1,12 +1,13 @@
 //! `collapse check`: a researcher's own results judged against a theorem.
 
-use crate::tables::{Stage, write_output};
-use crate::{Command as CliCommand, parse_args};
+use super::OutputArgs;
+use super::tables::{Reply, Stage, write_reply};
+use super::{Command as CliCommand, parse_args};
+use crate::catalog;
+use crate::check::observe;
+use crate::error::{Error, Result};
+use crate::frame::read_table;
 use clap::Args;
-use model_collapse::catalog;
-use model_collapse::check::observe;
-use model_collapse::error::{Error, Result};
-use model_collapse::frame::read_table;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -51,6 +52,12 @@ fn take_flag(args: &mut Vec<String>, flag: &str) -> Option<String> {
 
 /// `collapse check`.
 pub(crate) fn check(args: &CheckArgs) -> Result<ExitCode> {
+    let (reply, out) = check_reply(args)?;
+    write_reply(reply, &out, None)
+}
+
+/// `collapse check`'s table, and where the settings say to write it.
+pub(crate) fn check_reply(args: &CheckArgs) -> Result<(Reply, OutputArgs)> {
     let theorem = catalog::theorems().into_iter().find(|t| t.id.as_str() == args.id).ok_or_else(|| Error::UnknownTheorem {
         id: args.id.clone(),
         known: catalog::theorems().iter().map(|t| t.id.as_str()).collect::<Vec<_>>().join(", "),
@@ -80,9 +87,7 @@ pub(crate) fn check(args: &CheckArgs) -> Result<ExitCode> {
     let CliCommand::Theory { family } = parse_args(argv).map_err(rule)?.command else {
         return Err(rule("not a theory command".into()));
     };
-    crate::tables::check_target("output", family.out().output.as_deref())?;
-    let output = family.produce(Stage::Check(&observed, theorem.id, &data))?.output()?;
-    let passed = output.meta.get("passed").and_then(|v| v.as_bool()).unwrap_or(false);
-    write_output(output, family.out(), None)?;
-    Ok(if passed { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    super::tables::check_target("output", family.out().output.as_deref())?;
+    let reply = family.produce(Stage::Check(&observed, theorem.id, &data))?.output()?.reply();
+    Ok((reply, family.out().clone()))
 }

@@ -1,17 +1,17 @@
 //! The categorical family's command-line arguments and commands.
 
-use crate::tables::{Output, Produced, Stage, simulation_output, theory_output};
-use crate::{McArgs, budget};
+use super::tables::{Output, Produced, Stage, simulation_output, theory_output};
+use super::{McArgs, budget};
+use crate::budget::{Cost, Culprit};
+use crate::categorical::exact::{MAX_ABSORPTION_SAMPLES, diffusion_absorption_time};
+use crate::categorical::model::{AbsorptionMetric, AbsorptionModel};
+use crate::categorical::theory::{Metric, accumulate_diversity_limit, gini_simpson, ids};
+use crate::categorical::{CategoricalModel, CategoricalRegime, CategoricalSetup, DEFAULT_TAIL, Initial};
+use crate::error::{Error, Result};
+use crate::model::Model;
+use crate::output::{Cell, Table};
+use crate::records::Records;
 use clap::Args;
-use model_collapse::budget::{Cost, Culprit};
-use model_collapse::categorical::exact::{MAX_ABSORPTION_SAMPLES, diffusion_absorption_time};
-use model_collapse::categorical::model::{AbsorptionMetric, AbsorptionModel};
-use model_collapse::categorical::theory::{Metric, accumulate_diversity_limit, gini_simpson, ids};
-use model_collapse::categorical::{CategoricalModel, CategoricalRegime, CategoricalSetup, DEFAULT_TAIL, Initial};
-use model_collapse::error::{Error, Result};
-use model_collapse::model::Model;
-use model_collapse::output::{Cell, Table};
-use model_collapse::records::Records;
 
 /// The truth `p_0` of the categorical loop.
 #[derive(Args)]

@@ -2,17 +2,17 @@
 //! generation by generation, and the Monte Carlo summaries beside them) in
 //! CSV, JSON or an aligned table, to stdout or a file.
 
-use crate::{McArgs, OutputArgs, budget, note};
+use super::{McArgs, OutputArgs, budget, note};
+use crate::budget::{Cost, Culprit};
+use crate::check::{Observed, judge};
+use crate::error::{Error, Result, Spelling, param};
+use crate::frame::{FileFormat, format_of, to_parquet};
+use crate::mc::{Chain, MonteCarlo};
+use crate::model::{Model, Run, TheoremId, check_simulation, check_theory};
+use crate::output::{Format, Table, Writer, remove_temporary_files, to_json_string, write_atomically_with, write_together};
+use crate::records::{self, Records, metadata};
+use crate::verify::FAMILY_ALPHA;
 use indicatif::{ProgressBar, ProgressStyle};
-use model_collapse::budget::{Cost, Culprit};
-use model_collapse::check::{Observed, judge};
-use model_collapse::error::{Error, Result, Spelling, param};
-use model_collapse::frame::{FileFormat, format_of, to_parquet};
-use model_collapse::mc::{Chain, MonteCarlo};
-use model_collapse::model::{Model, Run, TheoremId, check_simulation, check_theory};
-use model_collapse::output::{Format, Table, Writer, remove_temporary_files, to_json_string, write_atomically_with, write_together};
-use model_collapse::records::{self, Records, metadata};
-use model_collapse::verify::FAMILY_ALPHA;
 use serde_json::{Map, Value};
 use std::io::IsTerminal;
 use std::io::Write;
@@ -181,22 +181,56 @@ impl Produced {
     }
 }
 
-/// Writes a command's output: the records with their description (JSON: the
-/// metadata and a `warnings` array around the rows; Parquet: the description
-/// in the file's metadata; text: a comment line), each distinct warning on
-/// stderr, and the replicates' values to `--replicates-out`, all files
-/// together or none.
-pub(crate) fn write_output(output: Output, out: &OutputArgs, replicates_out: Option<&Path>) -> Result<ExitCode> {
-    for warning in &output.records.warnings {
+/// A table a command made, ready to write, or to hand to a front end other
+/// than the terminal (the Python package).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reply {
+    /// The rows.
+    pub table: Table,
+    /// The run's description, ending with its `warnings` (each distinct note once).
+    pub meta: Map<String, Value>,
+    /// `replicate,generation,metric,value`, when `--replicates-out` asked for them.
+    pub replicates: Option<Table>,
+    /// The exit status of the command line: 0; 1 when a check failed; 3 when a sweep skipped cells.
+    pub status: u8,
+}
+
+impl Reply {
+    /// A reply whose description gets `warnings` at its end.
+    pub(crate) fn new(table: Table, mut meta: Map<String, Value>, warnings: &[String], replicates: Option<Table>, status: u8) -> Reply {
+        meta.insert("warnings".into(), warnings.iter().map(|w| Value::from(w.as_str())).collect());
+        Reply { table, meta, replicates, status }
+    }
+
+    /// The description's warnings.
+    pub fn warnings(&self) -> Vec<String> {
+        let list = self.meta.get("warnings").and_then(Value::as_array);
+        list.into_iter().flatten().filter_map(Value::as_str).map(String::from).collect()
+    }
+}
+
+impl Output {
+    /// The reply of a theory, simulation or check: its status 1 when a check failed.
+    pub(crate) fn reply(self) -> Reply {
+        let failed = self.meta.get("passed") == Some(&Value::Bool(false));
+        Reply::new(self.records.table, self.meta, &self.records.warnings, self.replicates, if failed { 1 } else { 0 })
+    }
+}
+
+/// Writes a reply: each warning on stderr; the table with its description
+/// (JSON: the metadata and a `warnings` array around the rows; Parquet: the
+/// description in the file's metadata; text: a comment line); the replicates'
+/// values to `--replicates-out`, all files together or none. Returns the
+/// reply's exit status.
+pub(crate) fn write_reply(reply: Reply, out: &OutputArgs, replicates_out: Option<&Path>) -> Result<ExitCode> {
+    for warning in reply.warnings() {
         note(warning);
     }
-    let mut meta = output.meta;
-    meta.insert("warnings".into(), output.records.warnings.iter().map(|w| Value::from(w.as_str())).collect());
     let format = default_format(out.format, out.output.as_deref());
-    let bytes = encode(&output.records.table, format, meta.clone())?;
-    match (replicates_out, output.replicates) {
+    let bytes = encode(&reply.table, format, reply.meta.clone())?;
+    match (replicates_out, &reply.replicates) {
         (Some(path), Some(replicates)) => {
-            let values = encode(&replicates, file_format(path), meta)?;
+            let values = encode(replicates, file_format(path), reply.meta.clone())?;
             let mut files: Vec<(&Path, Writer<'_>)> = vec![(path, Box::new(|p: &Path| std::fs::write(p, &values)))];
             match &out.output {
                 Some(output) => files.push((output.as_path(), Box::new(|p: &Path| std::fs::write(p, &bytes)))),
@@ -207,7 +241,7 @@ pub(crate) fn write_output(output: Output, out: &OutputArgs, replicates_out: Opt
         }
         _ => emit_bytes(&bytes, format, &out.output)?,
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(ExitCode::from(reply.status))
 }
 
 /// Checks before any work that `path`, when given, can be written: a file
@@ -317,13 +351,19 @@ fn check_replicates_out(width: usize, replicates: u64) -> Result<f64> {
 /// metadata key `model_collapse`.
 pub(crate) fn encode(table: &Table, format: Format, meta: Map<String, Value>) -> Result<Vec<u8>> {
     Ok(match format {
-        Format::Parquet => to_parquet(table, &[(PARQUET_KEY.to_string(), to_json_string(&meta))])?,
+        Format::Parquet => parquet(table, &meta)?,
         format => render(table, format, Value::Object(meta)).into_bytes(),
     })
 }
 
 /// The Parquet metadata key of a run's description.
-pub(crate) const PARQUET_KEY: &str = "model_collapse";
+pub const PARQUET_KEY: &str = "model_collapse";
+
+/// A table as Parquet bytes with its description as JSON under
+/// [`PARQUET_KEY`]: what `-o FILE.parquet` writes.
+pub fn parquet(table: &Table, meta: &Map<String, Value>) -> Result<Vec<u8>> {
+    to_parquet(table, &[(PARQUET_KEY.to_string(), to_json_string(meta))])
+}
 
 /// A progress bar on stderr when it is a terminal (hidden otherwise): done
 /// and total `unit`s, the time elapsed and the time left at the pace so far.

@@ -1,15 +1,15 @@
 //! `collapse plot`: the figures, theory over simulation, as SVG and PNG.
 
-use crate::tables::{check_target, print_out, progress_bar};
-use crate::{budget, monte_carlo};
+use super::tables::{check_target, print_out, progress_bar};
+use super::{budget, monte_carlo};
+use crate::budget::{Cost, Culprit, OPERATIONS_PER_SECOND};
+use crate::catalog;
+use crate::error::{Error, Result};
+use crate::figure::{Figure, FigureSpec};
+use crate::model::TheoremId;
+use crate::output::{Writer, write_atomically};
+use crate::plot::write_files;
 use clap::Args;
-use model_collapse::budget::{Cost, Culprit, OPERATIONS_PER_SECOND};
-use model_collapse::catalog;
-use model_collapse::error::{Error, Result};
-use model_collapse::figure::{Figure, FigureSpec};
-use model_collapse::model::TheoremId;
-use model_collapse::output::{Writer, write_atomically};
-use model_collapse::plot::write_files;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 

@@ -1,14 +1,14 @@
 //! `collapse sweep` and `collapse merge`: a grid of settings run cell by cell
 //! into one tidy table, resumable, in shares for array jobs.
 
-use crate::tables::{Produced, Stage, check_target, default_format, emit_bytes, encode, progress_bar};
-use crate::{Command as CliCommand, OutputArgs, budget, named, note, parse_args};
+use super::tables::{Produced, Reply, Stage, check_target, default_format, progress_bar, write_reply};
+use super::{Command as CliCommand, OutputArgs, budget, named, note, parse_args};
+use crate::budget::format_seconds;
+use crate::error::{Error, Result, Spelling};
+use crate::frame::read_table;
+use crate::output::{Format, Table, write_atomically};
+use crate::sweep::{self, Command, GridCell, Shard, Spec};
 use clap::Args;
-use model_collapse::budget::format_seconds;
-use model_collapse::error::{Error, Result, Spelling};
-use model_collapse::frame::read_table;
-use model_collapse::output::{Format, Table, write_atomically};
-use model_collapse::sweep::{self, Command, GridCell, Shard, Spec};
 use serde_json::{Map, Value};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -163,7 +163,7 @@ impl Sweep {
         let mut meta = self.metadata(&[]);
         meta.shift_remove("invalid_cells");
         meta.insert("common_random_numbers".into(), self.spec.common_random_numbers.into());
-        model_collapse::output::to_json_string(&meta)
+        crate::output::to_json_string(&meta)
     }
 }
 
@@ -175,26 +175,41 @@ fn invalid_entry(cell: &GridCell, why: &str) -> Value {
 
 /// `collapse sweep`.
 pub(crate) fn sweep(args: &SweepArgs) -> Result<ExitCode> {
-    let sweep = Sweep::new(args)?;
-    check_target("output", args.out.output.as_deref())?;
-    let mine: Vec<GridCell> =
-        sweep.spec.cells(sweep.seed).into_iter().filter(|c| sweep.shard.is_none_or(|s| s.contains(c.index))).collect();
-    // Every cell is checked (flags, rules, budget) before any runs.
-    let mut valid = Vec::new();
-    let mut invalid = Vec::new();
-    let mut seconds = 0.0;
+    if args.dry_run {
+        return dry_run(args);
+    }
+    let (reply, state) = sweep_reply(args)?;
+    let status = write_reply(reply, &args.out, None)?;
+    if let Some(state) = state {
+        state.remove();
+    }
+    Ok(status)
+}
+
+/// The cells of this run (its shard) that pass their flags, rules and budget,
+/// with their estimated seconds, and the others with the reason.
+type Triage = (Vec<(GridCell, f64)>, Vec<(GridCell, String)>);
+
+fn triage(sweep: &Sweep, threads: Option<usize>) -> Triage {
+    let mine = sweep.spec.cells(sweep.seed).into_iter().filter(|c| sweep.shard.is_none_or(|s| s.contains(c.index)));
+    let (mut valid, mut invalid) = (Vec::new(), Vec::new());
     for cell in mine {
-        match sweep.produce(&cell, args.threads, Stage::Estimate) {
-            Ok(estimate) => {
-                seconds += estimate.seconds();
-                valid.push((cell, estimate.seconds()));
-            }
+        match sweep.produce(&cell, threads, Stage::Estimate) {
+            Ok(estimate) => valid.push((cell, estimate.seconds())),
             Err(e) => invalid.push((cell, e.message(Spelling::Flag))),
         }
     }
-    if args.dry_run {
-        return dry_run(&sweep, &valid, &invalid);
-    }
+    (valid, invalid)
+}
+
+/// `collapse sweep`'s table and the folder of its finished cells (removed
+/// once the table is written). Every cell is checked (flags, rules, budget)
+/// before any runs.
+pub(crate) fn sweep_reply(args: &SweepArgs) -> Result<(Reply, Option<State>)> {
+    let sweep = Sweep::new(args)?;
+    check_target("output", args.out.output.as_deref())?;
+    let (valid, mut invalid) = triage(&sweep, args.threads);
+    let seconds: f64 = valid.iter().map(|(_, s)| s).sum();
     if valid.is_empty() {
         let why = invalid.first().map_or("the grid has no cell".to_string(), |(c, why)| format!("cell {}: {why}", c.index));
         return Err(Error::invalid(
@@ -237,11 +252,14 @@ pub(crate) fn sweep(args: &SweepArgs) -> Result<ExitCode> {
     progress.finish_and_clear();
     invalid.sort_by_key(|(cell, _)| cell.index);
     let table = sweep::assemble(&tables)?;
-    write_sweep(&table, sweep.metadata(&invalid), &args.out)?;
-    if let Some(state) = state {
-        state.remove();
-    }
-    Ok(if invalid.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(SKIPPED) })
+    let status = if invalid.is_empty() { 0 } else { SKIPPED };
+    Ok((sweep_table(table, sweep.metadata(&invalid), status), state))
+}
+
+/// A sweep's (or a merge's) reply: its warnings are the distinct notes of its rows.
+fn sweep_table(table: Table, meta: Map<String, Value>, status: u8) -> Reply {
+    let warnings = sweep::warnings(&table);
+    Reply::new(table, meta, &warnings, None, status)
 }
 
 /// Runs `cell` and keeps its table in `state`.
@@ -259,7 +277,9 @@ fn describe(cell: &GridCell) -> String {
 }
 
 /// `--dry-run`: the cells, their seeds and estimated seconds, or why they are invalid.
-fn dry_run(sweep: &Sweep, valid: &[(GridCell, f64)], invalid: &[(GridCell, String)]) -> Result<ExitCode> {
+fn dry_run(args: &SweepArgs) -> Result<ExitCode> {
+    let sweep = Sweep::new(args)?;
+    let (valid, invalid) = triage(&sweep, args.threads);
     let mut rows: Vec<(u64, String)> = valid
         .iter()
         .map(|(c, s)| (c.index, format!("{}\t{}\tseed {}\tabout {}", c.index, describe(c), c.seed, format_seconds(*s))))
@@ -275,24 +295,13 @@ fn dry_run(sweep: &Sweep, valid: &[(GridCell, f64)], invalid: &[(GridCell, Strin
         format_seconds(total),
         sweep.replicates
     );
-    crate::tables::print_out(&text)?;
+    super::tables::print_out(&text)?;
     Ok(if invalid.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(SKIPPED) })
-}
-
-/// Writes a sweep's table: its warnings (from the notes) on stderr and in the description.
-fn write_sweep(table: &Table, mut meta: Map<String, Value>, out: &OutputArgs) -> Result<()> {
-    let warnings = sweep::warnings(table);
-    for warning in &warnings {
-        note(warning);
-    }
-    meta.insert("warnings".into(), warnings.into_iter().map(Value::from).collect());
-    let format = default_format(out.format, out.output.as_deref());
-    emit_bytes(&encode(table, format, meta)?, format, &out.output)
 }
 
 /// The finished cells of a sweep writing to a file, kept in `FILE.partial/`
 /// until the file is written, so that an interrupted sweep resumes where it stopped.
-struct State {
+pub(crate) struct State {
     dir: PathBuf,
 }
 
@@ -346,6 +355,11 @@ impl State {
 
 /// `collapse merge`: the shards' tables joined into the single run's table.
 pub(crate) fn merge(args: &MergeArgs) -> Result<ExitCode> {
+    write_reply(merge_reply(args)?, &args.out, None)
+}
+
+/// `collapse merge`'s table.
+pub(crate) fn merge_reply(args: &MergeArgs) -> Result<Reply> {
     check_target("output", args.out.output.as_deref())?;
     let mut tables = Vec::new();
     let mut metas = Vec::new();
@@ -361,8 +375,7 @@ pub(crate) fn merge(args: &MergeArgs) -> Result<ExitCode> {
         let rule = "CSV shards carry no description: merge them into CSV (-o FILE.csv), or run the shards with -o FILE.parquet";
         return Err(Error::invalid("format", format, rule));
     }
-    write_sweep(&table, meta.unwrap_or_default(), &args.out)?;
-    Ok(ExitCode::SUCCESS)
+    Ok(sweep_table(table, meta.unwrap_or_default(), 0))
 }
 
 /// The single run's description from the shards' (Parquet metadata): the
@@ -372,7 +385,7 @@ fn merged_metadata(paths: &[PathBuf], metas: &[Vec<(String, String)>]) -> Result
     let described: Vec<Option<Map<String, Value>>> = metas
         .iter()
         .map(|m| {
-            let text = m.iter().find(|(k, _)| k == crate::tables::PARQUET_KEY).map(|(_, v)| v.as_str());
+            let text = m.iter().find(|(k, _)| k == super::tables::PARQUET_KEY).map(|(_, v)| v.as_str());
             text.and_then(|t| serde_json::from_str::<Value>(t).ok()).and_then(|v| v.as_object().cloned())
         })
         .collect();

@@ -1,11 +1,11 @@
 //! `collapse verify` and `collapse list`: the reports of the catalog.
 
-use crate::tables::{self, default_format, emit_bytes, encode, print_out};
-use crate::{VerifyArgs, budget};
-use model_collapse::catalog;
-use model_collapse::error::Result;
-use model_collapse::output::{Cell, Format, Table, to_json_string};
-use model_collapse::verify;
+use super::tables::{self, default_format, emit_bytes, encode, print_out};
+use super::{VerifyArgs, budget};
+use crate::catalog;
+use crate::error::Result;
+use crate::output::{Cell, Format, Table, to_json_string};
+use crate::verify;
 use std::process::ExitCode;
 
 pub(crate) fn run_verify(args: &VerifyArgs) -> Result<ExitCode> {

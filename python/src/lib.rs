@@ -1,0 +1,78 @@
+//! `model_collapse._core`: the engine behind the Python package. Every call
+//! runs a `collapse` command line through the same code as the binary
+//! (`model_collapse::cli`), with the GIL released, and hands back its table
+//! as Parquet bytes (the bytes `-o FILE.parquet` writes) and its description
+//! as JSON. A bad argument is a `ValueError` with the command line's message.
+
+use model_collapse::catalog;
+use model_collapse::cli;
+use model_collapse::error::{Error, Spelling};
+use model_collapse::output::to_json_string;
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::types::PyBytes;
+
+fn value_error(e: Error) -> PyErr {
+    PyValueError::new_err(e.message(Spelling::Flag))
+}
+
+/// What a table command gives back: the table's Parquet bytes, its
+/// description as JSON, the per-replicate values' Parquet bytes when asked,
+/// and the command line's exit status.
+type Reply = (Py<PyBytes>, String, Option<Py<PyBytes>>, u8);
+
+/// Runs `collapse ARGS...` for a table (theory, simulate, sweep, check, merge).
+#[pyfunction]
+fn table(py: Python<'_>, args: Vec<String>) -> PyResult<Reply> {
+    let encoded = py.detach(|| -> Result<_, Error> {
+        let reply = cli::table(&args)?;
+        let table = cli::parquet(&reply.table, &reply.meta)?;
+        let replicates = reply.replicates.as_ref().map(|r| cli::parquet(r, &reply.meta)).transpose()?;
+        Ok((table, to_json_string(&reply.meta), replicates, reply.status))
+    });
+    let (table, meta, replicates, status) = encoded.map_err(value_error)?;
+    Ok((PyBytes::new(py, &table).unbind(), meta, replicates.map(|r| PyBytes::new(py, &r).unbind()), status))
+}
+
+/// Runs `collapse verify` on `ids` (all when empty): the report as JSON.
+#[pyfunction]
+#[pyo3(signature = (ids, seed, replicates, threads=None))]
+fn verify(py: Python<'_>, ids: Vec<String>, seed: u64, replicates: u64, threads: Option<usize>) -> PyResult<String> {
+    let report = py.detach(|| {
+        let limits = model_collapse::budget::Limits::of_this_machine();
+        if let Some(k) = threads {
+            limits.check_threads(k, false)?;
+        }
+        catalog::verify(&ids, seed, replicates, threads, &limits, &|_, _, _| {})
+    });
+    Ok(to_json_string(&report.map_err(value_error)?))
+}
+
+/// The registered theorems as JSON: id, family, statement, source, check, proof.
+#[pyfunction]
+fn theorems() -> String {
+    let list: Vec<serde_json::Value> = catalog::theorems()
+        .iter()
+        .map(|t| {
+            let mut v = serde_json::to_value(t).unwrap_or_default();
+            v["proof"] = t.proof().into();
+            v
+        })
+        .collect();
+    to_json_string(&list)
+}
+
+/// The default seed and replicates of `collapse verify`.
+#[pyfunction]
+fn verify_defaults() -> (u64, u64) {
+    (model_collapse::verify::DEFAULT_SEED, model_collapse::verify::DEFAULT_REPLICATES)
+}
+
+#[pymodule]
+fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(table, m)?)?;
+    m.add_function(wrap_pyfunction!(verify, m)?)?;
+    m.add_function(wrap_pyfunction!(theorems, m)?)?;
+    m.add_function(wrap_pyfunction!(verify_defaults, m)?)?;
+    Ok(())
+}

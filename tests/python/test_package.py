@@ -1,0 +1,111 @@
+"""The Python package: the same engine as the command line, so the same
+numbers, bit for bit; the command line's messages as ValueError; warnings as
+CollapseWarning. Run by tests/run after `pip install ./python`."""
+
+import io
+import os
+import subprocess
+import threading
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import model_collapse as mc
+from model_collapse import _core
+
+ROOT = Path(__file__).resolve().parents[2]
+COLLAPSE = os.environ.get("COLLAPSE", str(ROOT / "target" / "release" / "collapse"))
+EXAMPLE = ROOT / "examples" / "check" / "linear-replace.csv"
+
+SAME = {
+    "theory": ["theory", "linear", "--regime", "accumulate", "--generations", "8"],
+    "simulate": ["simulate", "gaussian", "--samples", "12", "--generations", "6", "--replicates", "300", "--seed", "7"],
+    "sweep": ["sweep", "--family", "categorical", "--vary", "samples=5,10", "--set", "generations=4", "--replicates", "200"],
+    "check": ["check", "linear-replace", "--data", str(EXAMPLE), "--dim", "5", "--samples", "20", "--sigma", "1", "--regime", "replace"],
+}
+
+
+@pytest.mark.parametrize("name", sorted(SAME))
+def test_python_and_the_command_line_write_the_same_bytes(tmp_path, name):
+    out = tmp_path / "cli.parquet"
+    done = subprocess.run([COLLAPSE, *SAME[name], "-o", str(out)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    table, _, _, status = _core.table(SAME[name])
+    assert status == 0
+    assert table == out.read_bytes()
+
+
+def test_keyword_arguments_are_the_flags():
+    frame = mc.simulate("gaussian", samples=12, generations=6, replicates=300, seed=7)
+    cli = pd.read_parquet(io.BytesIO(_core.table(SAME["simulate"])[0]))
+    pd.testing.assert_frame_equal(frame, cli)
+    assert frame.attrs["metadata"]["seed"] == 7
+    assert mc.flags({"fixed_design": 7, "sigma": [1.0, 0.5], "allow_long": True, "threads": None}) == [
+        "--fixed-design", "7", "--sigma", "1.0,0.5", "--allow-long"]
+
+
+def test_per_replicate_values_agree_with_the_summary():
+    summary, values = mc.simulate("linear", regime="replace", dim=3, samples=10, generations=4, replicates=100,
+                                  per_replicate=True)
+    assert list(values.columns) == ["replicate", "generation", "metric", "value"]
+    assert len(values) == 100 * 4
+    means = values.groupby("generation")["value"].mean()
+    assert means.to_numpy() == pytest.approx(summary["mean"].to_numpy(), rel=1e-12)
+
+
+def test_bad_arguments_raise_value_error_with_the_rule():
+    with pytest.raises(ValueError, match=r"--samples = 13: .*T >= d \+ 2 = 14"):
+        mc.theory("linear", regime="replace", dim=12, samples=13)
+    with pytest.raises(ValueError, match="--dim"):
+        mc.theory("linear", regime="replace", dim=-3)
+    with pytest.raises(ValueError, match="unknown theorem id"):
+        mc.check("no-such-theorem", EXAMPLE)
+    with pytest.raises(ValueError, match="needs either replicate,generation,value"):
+        mc.check("linear-replace", pd.DataFrame({"gen": [1, 2], "val": [0.1, 0.2]}), dim=5, samples=20, regime="replace")
+
+
+def test_warnings_are_collapse_warnings():
+    with pytest.warns(mc.CollapseWarning, match="infinite variance"):
+        mc.simulate("linear", regime="replace", dim=5, samples=8, generations=2, replicates=50)
+
+
+def test_check_takes_a_dataframe_and_says_whether_it_passed():
+    data = pd.read_csv(EXAMPLE)
+    frame = mc.check("linear-replace", data, dim=5, samples=20, sigma=1, regime="replace")
+    assert frame.attrs["metadata"]["passed"] and set(frame["verdict"]) == {"pass"}
+    wrong = data.assign(value=data["value"] * 1.5)
+    frame = mc.check("linear-replace", wrong, dim=5, samples=20, sigma=1, regime="replace")
+    assert not frame.attrs["metadata"]["passed"]
+
+
+def test_sweep_lists_skipped_cells():
+    with pytest.warns(mc.CollapseWarning, match="skipped"):
+        frame = mc.sweep(family="linear", vary={"dim": [2, 30]}, set={"regime": "replace", "samples": 20, "generations": 3},
+                         replicates=100)
+    assert sorted(frame["cell"].unique()) == [1]
+    assert frame.attrs["metadata"]["invalid_cells"][0]["cell"] == 2
+
+
+def test_threads_calling_at_once_get_the_single_call_results():
+    expected = mc.simulate("gaussian", samples=12, generations=6, replicates=300, seed=7)
+    results = [None] * 4
+
+    def run(k):
+        results[k] = mc.simulate("gaussian", samples=12, generations=6, replicates=300, seed=7)
+
+    threads = [threading.Thread(target=run, args=(k,)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for frame in results:
+        pd.testing.assert_frame_equal(frame, expected)
+
+
+def test_verify_and_theorems():
+    frame = mc.verify("linear-replace", replicates=2000)
+    assert frame.attrs["report"]["passed"] and frame["passed"].all()
+    assert {"parameters_dim", "generation", "z"} <= set(frame.columns)
+    listed = mc.theorems()
+    assert "linear-replace" in set(listed["id"]) and len(listed) == len(set(listed["id"]))
