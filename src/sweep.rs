@@ -288,17 +288,20 @@ pub fn assemble(cells: &[(u64, Table)]) -> Result<Table> {
 
 /// Joins shards' tables (each named for errors) into one, rows ordered by
 /// `cell` (a stable sort: each cell's rows keep their order): the table of a
-/// single run. The shards must have the same columns, a `cell` column first,
-/// and no cell in two of them.
+/// single run. The shards must have the same columns, a `cell` column first
+/// (a shard without rows may have it alone), and no cell in two of them.
 pub fn merge(shards: &[(String, Table)]) -> Result<Table> {
-    let Some((first_name, first)) = shards.first() else { return Err(Error::invalid("shards", "", "give at least one shard")) };
+    // A shard without rows (no runnable cell in its share) has only the `cell` column.
+    let Some((first_name, first)) = shards.iter().find(|(_, t)| !t.rows.is_empty()).or(shards.first()) else {
+        return Err(Error::invalid("shards", "", "give at least one shard"));
+    };
     if first.columns.first().map(String::as_str) != Some("cell") {
         return Err(Error::invalid("shards", first_name, "has no `cell` column first: not the output of `collapse sweep`"));
     }
     let mut rows: Vec<(u64, usize, Vec<Cell>)> = Vec::new();
     let mut owner: std::collections::BTreeMap<u64, usize> = std::collections::BTreeMap::new();
     for (s, (name, table)) in shards.iter().enumerate() {
-        if table.columns != first.columns {
+        if table.columns != first.columns && !(table.rows.is_empty() && table.columns.first().map(String::as_str) == Some("cell")) {
             let rule = format!("has other columns than {first_name}: {} against {}", table.columns.join(","), first.columns.join(","));
             return Err(Error::invalid("shards", name, rule));
         }
@@ -463,6 +466,8 @@ mod tests {
             (format!("shard {k}"), assemble(&cells).unwrap())
         };
         assert_eq!(merge(&[part(2), part(1)]).unwrap(), whole);
+        let empty = ("shard 3".to_string(), assemble(&[]).unwrap());
+        assert_eq!(merge(&[empty.clone(), part(2), part(1)]).unwrap(), whole);
         assert!(merge(&[part(1), part(1)]).unwrap_err().to_string().contains("overlap"));
     }
 

@@ -115,6 +115,8 @@ def sweep(
     family: Optional[str] = None,
     vary: Optional[Mapping[str, Iterable[Any]]] = None,
     set: Optional[Mapping[str, Any]] = None,
+    client: Any = None,
+    shards: Optional[int] = None,
     **options: Any,
 ) -> pd.DataFrame:
     """A grid of settings run into one tidy table with a ``cell`` column (``collapse sweep``).
@@ -123,9 +125,15 @@ def sweep(
     ``family`` with ``vary`` (each parameter's values: an axis) and ``set``
     (parameters held fixed). ``options`` are the flags of ``collapse sweep``:
     ``replicates``, ``seed``, ``common_random_numbers`` (default off: each cell's
-    seed is derived from ``seed`` and its parameters), ``shard="K/N"``,
-    ``threads``. Cells that are invalid are skipped, listed in
-    ``frame.attrs["metadata"]["invalid_cells"]`` and warned about.
+    seed is derived from ``seed`` and its parameters), ``threads``. Cells that
+    are invalid are skipped, listed in ``frame.attrs["metadata"]["invalid_cells"]``
+    and warned about.
+
+    With a ``dask.distributed.Client`` as ``client``, the cells are spread over
+    its workers in ``shards`` shares (default: four per worker), each share one
+    task (``collapse sweep --shard K/N``), and the shares are joined as
+    ``collapse merge`` joins them: the table is the local run's, byte for byte,
+    whatever the number of workers. Every worker needs this package installed.
     """
     args = ["sweep"]
     if spec is not None:
@@ -136,10 +144,37 @@ def sweep(
         args += ["--vary", f"{name}={_value(list(values))}"]
     for name, value in (set or {}).items():
         args += ["--set", f"{name}={_value(value)}"]
-    frame, _, status = _run(args + flags(options))
+    table, meta = _sweep_table(args + flags(options), client, shards)
+    frame = _frame(table, meta)
     for cell in frame.attrs["metadata"].get("invalid_cells", []):
         warnings.warn(f"cell {cell['cell']} skipped: {cell['reason']}", CollapseWarning, stacklevel=2)
     return frame
+
+
+def _share(args: Sequence[str], k: int, n: int) -> bytes:
+    """One share of a sweep, run on a worker: its table's Parquet bytes (with its description)."""
+    return _core.table([*args, "--shard", f"{k}/{n}"])[0]
+
+
+def _sweep_table(args: Sequence[str], client: Any, shards: Optional[int]):
+    """A sweep's Parquet bytes and description: run here, or in shares on a Dask client and merged."""
+    if client is None:
+        table, meta, _, _ = _core.table(list(args))
+        return table, meta
+    n = shards if shards is not None else 4 * max(1, len(client.scheduler_info()["workers"]))
+    if n < 1:
+        raise ValueError(f"shards = {n}: must be at least 1")
+    futures = client.map(_share, [list(args)] * n, range(1, n + 1), [n] * n, pure=False)
+    parts = client.gather(futures)
+    with tempfile.TemporaryDirectory() as folder:
+        paths = []
+        for k, part in enumerate(parts, start=1):
+            path = os.path.join(folder, f"share-{k}.parquet")
+            with open(path, "wb") as file:
+                file.write(part)
+            paths.append(path)
+        table, meta, _, _ = _core.table(["merge", *paths])
+    return table, meta
 
 
 def check(theorem: str, data: Union[str, os.PathLike, pd.DataFrame], **settings: Any) -> pd.DataFrame:

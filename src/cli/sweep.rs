@@ -210,7 +210,8 @@ pub(crate) fn sweep_reply(args: &SweepArgs) -> Result<(Reply, Option<State>)> {
     check_target("output", args.out.output.as_deref())?;
     let (valid, mut invalid) = triage(&sweep, args.threads);
     let seconds: f64 = valid.iter().map(|(_, s)| s).sum();
-    if valid.is_empty() {
+    // A share may hold no runnable cell (an array job beyond the grid): its table is empty.
+    if valid.is_empty() && sweep.shard.is_none() {
         let why = invalid.first().map_or("the grid has no cell".to_string(), |(c, why)| format!("cell {}: {why}", c.index));
         return Err(Error::invalid(
             "spec",
@@ -375,7 +376,10 @@ pub(crate) fn merge_reply(args: &MergeArgs) -> Result<Reply> {
         let rule = "CSV shards carry no description: merge them into CSV (-o FILE.csv), or run the shards with -o FILE.parquet";
         return Err(Error::invalid("format", format, rule));
     }
-    Ok(sweep_table(table, meta.unwrap_or_default(), 0))
+    let meta = meta.unwrap_or_default();
+    // As the single run: status 3 when the shards skipped cells (known from their descriptions).
+    let skipped = meta.get("invalid_cells").and_then(Value::as_array).is_some_and(|cells| !cells.is_empty());
+    Ok(sweep_table(table, meta, if skipped { SKIPPED } else { 0 }))
 }
 
 /// The single run's description from the shards' (Parquet metadata): the

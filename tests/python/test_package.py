@@ -109,3 +109,18 @@ def test_verify_and_theorems():
     assert {"parameters_dim", "generation", "z"} <= set(frame.columns)
     listed = mc.theorems()
     assert "linear-replace" in set(listed["id"]) and len(listed) == len(set(listed["id"]))
+
+
+def test_a_sweep_on_two_dask_workers_is_the_local_sweep_byte_for_byte():
+    from dask import distributed
+    args = ["sweep", "--family", "linear", "--vary", "dim=1,3,30", "--vary", "regime=replace,accumulate",
+            "--set", "samples=20", "--set", "generations=4", "--replicates", "200", "--seed", "5"]
+    local = mc._sweep_table(args, None, None)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        with distributed.Client(cluster) as client:
+            for shards in (None, 3, 7):
+                assert mc._sweep_table(args, client, shards) == local
+            with pytest.warns(mc.CollapseWarning, match="skipped"):
+                frame = mc.sweep(family="linear", vary={"dim": [1, 3, 30]}, set={"regime": "replace", "samples": 20},
+                                 client=client, replicates=100)
+    assert sorted(frame["cell"].unique()) == [1, 2]
