@@ -58,7 +58,7 @@ pub fn observe(table: &Table, metric: Option<&str>, file: &str) -> Result<Observ
     let metric_column = column("metric");
     let chosen = match (metric_column, metric) {
         (Some(k), None) => {
-            let mut names: Vec<String> = table.rows.iter().map(|r| text(&r[k])).collect();
+            let mut names: Vec<String> = table.rows.iter().map(|r| r[k].csv_text()).collect();
             names.dedup();
             names.sort();
             names.dedup();
@@ -77,7 +77,7 @@ pub fn observe(table: &Table, metric: Option<&str>, file: &str) -> Result<Observ
         (None, None) => None,
     };
     let rows: Vec<(usize, &Vec<Cell>)> =
-        table.rows.iter().enumerate().filter(|(_, r)| metric_column.is_none_or(|k| Some(text(&r[k])) == chosen)).collect();
+        table.rows.iter().enumerate().filter(|(_, r)| metric_column.is_none_or(|k| Some(r[k].csv_text()) == chosen)).collect();
     if rows.is_empty() {
         return Err(Error::invalid("data", file, format!("has no rows of metric {}", chosen.unwrap_or_default())));
     }
@@ -107,7 +107,7 @@ pub fn observe(table: &Table, metric: Option<&str>, file: &str) -> Result<Observ
         let mut seen: BTreeMap<(u64, String), usize> = BTreeMap::new();
         for &(row, r) in &rows {
             let g = generation(row)?;
-            let replicate = text(&r[column("replicate").unwrap_or_default()]);
+            let replicate = r[column("replicate").unwrap_or_default()].csv_text();
             if let Some(first) = seen.insert((g, replicate.clone()), row) {
                 let rule = format!("replicate {replicate} has two values at generation {g} (lines {} and {})", first + 2, row + 2);
                 return Err(Error::invalid("data", file, rule));
@@ -139,13 +139,6 @@ pub fn observe(table: &Table, metric: Option<&str>, file: &str) -> Result<Observ
         }
     }
     Ok(Observed { metric: chosen, generations, per_replicate })
-}
-
-fn text(c: &Cell) -> String {
-    match c {
-        Cell::Text(s) => s.clone(),
-        other => other.csv_text(),
-    }
 }
 
 /// The verdict of a check: the table and whether every generation passed.

@@ -10,24 +10,28 @@ import model_collapse as mc
 
 pytestmark = pytest.mark.filterwarnings("ignore::model_collapse.CollapseWarning")
 FAST = settings(max_examples=40, deadline=None)
+LINEAR = dict(d=st.integers(1, 20), extra=st.integers(2, 200), sigma=st.floats(0.01, 10))
+
+
+def linear(regime, d, extra, sigma, n):
+    """The closed form of the linear loop at T = d + extra, and its generation-1 value sigma^2 d / (T - d - 1)."""
+    t = d + extra
+    frame = mc.theory("linear", regime=regime, dim=d, samples=t, sigma=sigma, generations=n)
+    return frame, sigma**2 * d / (t - d - 1)
 
 
 @FAST
-@given(d=st.integers(1, 20), extra=st.integers(2, 200), sigma=st.floats(0.01, 10), n=st.integers(1, 30))
+@given(**LINEAR, n=st.integers(1, 30))
 def test_linear_replace_grows_linearly(d, extra, sigma, n):
-    t = d + extra
-    frame = mc.theory("linear", regime="replace", dim=d, samples=t, sigma=sigma, generations=n)
-    base = sigma**2 * d / (t - d - 1)
+    frame, base = linear("replace", d, extra, sigma, n)
     for g, value in zip(frame["generation"], frame["theory"]):
         assert math.isclose(value, g * base, rel_tol=1e-12)
 
 
 @FAST
-@given(d=st.integers(1, 20), extra=st.integers(2, 200), sigma=st.floats(0.01, 10), n=st.integers(1, 60))
+@given(**LINEAR, n=st.integers(1, 60))
 def test_linear_accumulate_stays_below_pi_squared_over_six(d, extra, sigma, n):
-    t = d + extra
-    frame = mc.theory("linear", regime="accumulate", dim=d, samples=t, sigma=sigma, generations=n)
-    base = sigma**2 * d / (t - d - 1)
+    frame, base = linear("accumulate", d, extra, sigma, n)
     values = frame["theory"].to_numpy()
     assert (values[1:] >= values[:-1]).all()
     assert values[-1] < math.pi**2 / 6 * base * (1 + 1e-12)
