@@ -33,4 +33,4 @@ if __name__ == "__main__":
                 client.run(lambda: None)  # the workers are up before the clock starts
                 seconds, table = timed(client)
                 assert table == local, "the merged table differs from the local one"
-                print(f"{workers} worker(s), {4 * workers} shares: {seconds:.2f} s, table identical to the local one")
+                print(f"{workers} worker(s), about {4 * workers} tasks: {seconds:.2f} s, table identical to the local one")

@@ -13,7 +13,7 @@
 
 use crate::budget::{Cost, Culprit, Limits};
 use crate::error::{Error, Result};
-use crate::mc::{BLOCK, Chain, MonteCarlo, WAVE_PER_THREAD};
+use crate::mc::{BLOCK, Chain, MonteCarlo, Part, WAVE_PER_THREAD, summaries};
 use crate::output::Cell;
 use crate::stats::Summary;
 use serde::Serialize;
@@ -295,6 +295,16 @@ impl<M: Model> Run<M> {
     pub fn keeping(model: M, mc: &MonteCarlo) -> Result<Self> {
         let (summaries, values) = mc.run_keeping(&Self::chain(&model))?;
         Ok(Run { model, summaries, values })
+    }
+
+    /// The run of `model` under `mc` made from the shares of its replicates
+    /// that other machines ran ([`crate::mc::MonteCarlo::part`]): bit for bit
+    /// the run of [`Run::new`] or, when the shares kept their observations,
+    /// of [`Run::keeping`].
+    pub fn joined(model: M, mc: &MonteCarlo, parts: &[Part]) -> Result<Self> {
+        let width = Self::chain(&model).width();
+        let (moments, values) = Part::join(parts, mc, width)?;
+        Ok(Run { model, summaries: summaries(&moments), values })
     }
 
     /// The model's chain, whose observations must be laid out as [`Model::index`] says.

@@ -44,6 +44,17 @@ impl Moments {
         self.count += other.count;
     }
 
+    /// The accumulator's state: count, mean and sum of squared deviations
+    /// (to carry it to another machine: [`Moments::from_parts`]).
+    pub fn parts(&self) -> (u64, f64, f64) {
+        (self.count, self.mean, self.m2)
+    }
+
+    /// The accumulator whose state [`Moments::parts`] gave.
+    pub fn from_parts(count: u64, mean: f64, m2: f64) -> Moments {
+        Moments { count, mean, m2 }
+    }
+
     /// Number of observations.
     pub fn count(&self) -> u64 {
         self.count

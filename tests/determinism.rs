@@ -1,6 +1,7 @@
 //! Reproducibility: the same seed gives the same bits with any number of
-//! threads (summaries and every kept value, every family), different seeds
-//! give different numbers, and a failing run reports the same failure.
+//! threads (summaries and every kept value, every family), and from shares of
+//! the replicates run apart and joined; different seeds give different
+//! numbers, and a failing run reports the same failure.
 
 mod common;
 
@@ -8,12 +9,23 @@ use common::collapse;
 use model_collapse::categorical::{AbsorptionModel, CategoricalModel, CategoricalRegime, CategoricalSetup};
 use model_collapse::gaussian::{Estimator, GaussianRegime, GaussianSetup};
 use model_collapse::linear::{Design, LinearModel, LinearSetup, Regime, Spectrum};
-use model_collapse::mc::MonteCarlo;
+use model_collapse::mc::{MonteCarlo, Part};
 use model_collapse::model::{Model, Run};
 
 /// Every summary's mean, standard error and interval, and every kept value, as bits.
 fn bits<M: Model>(model: M, replicates: u64, seed: u64, threads: usize) -> Vec<u64> {
     let run = Run::keeping(model, &MonteCarlo::new(replicates, seed, Some(threads)).unwrap()).unwrap();
+    let summaries = run.summaries.iter().flat_map(|s| [s.mean, s.std_error, s.ci_low]);
+    summaries.chain(run.values.iter().copied()).map(f64::to_bits).collect()
+}
+
+/// The same bits as [`bits`] from shares of the replicates cut at the blocks
+/// `cuts`, each run apart, carried as bytes and joined in reverse order.
+fn joined_bits<M: Model>(model: M, replicates: u64, seed: u64, cuts: &[u64]) -> Vec<u64> {
+    let mc = MonteCarlo::new(replicates, seed, Some(2)).unwrap();
+    let parts: Vec<Part> =
+        cuts.windows(2).rev().map(|w| Part::from_bytes(&mc.part(&model.chain(), w[0]..w[1], true).unwrap().to_bytes()).unwrap()).collect();
+    let run = Run::joined(model, &mc, &parts).unwrap();
     let summaries = run.summaries.iter().flat_map(|s| [s.mean, s.std_error, s.ci_low]);
     summaries.chain(run.values.iter().copied()).map(f64::to_bits).collect()
 }
@@ -75,6 +87,40 @@ fn categorical_same_seed_same_bits_for_any_thread_count() {
 }
 
 #[test]
+fn shares_of_the_replicates_joined_give_the_whole_runs_bits() {
+    // 1000 replicates are 32 blocks of 32 (the last of 8).
+    for cuts in [&[0, 32][..], &[0, 1, 32], &[0, 5, 17, 31, 32]] {
+        let model = || linear(&Regime::Accumulate, Design::Fresh);
+        assert_eq!(bits(model(), 1000, 42, 2), joined_bits(model(), 1000, 42, cuts), "linear, cut at {cuts:?}");
+        let gaussian = || GaussianSetup::new(2, 6, 1.5, Spectrum::Identity, Estimator::Mle, GaussianRegime::Replace, 8).unwrap();
+        assert_eq!(bits(gaussian(), 1000, 9, 1), joined_bits(gaussian(), 1000, 9, cuts), "gaussian, cut at {cuts:?}");
+        let p = [0.4, 0.3, 0.2, 0.1];
+        let categorical = || CategoricalModel::new(CategoricalSetup::new(&p, 7, CategoricalRegime::Replace, 9).unwrap());
+        assert_eq!(bits(categorical(), 1000, 11, 3), joined_bits(categorical(), 1000, 11, cuts), "categorical, cut at {cuts:?}");
+    }
+}
+
+#[test]
+fn shares_that_do_not_cover_the_run_once_are_refused() {
+    let model = linear(&Regime::Replace, Design::Reused);
+    let mc = MonteCarlo::new(100, 3, Some(1)).unwrap(); // 4 blocks
+    let part = |a, b| mc.part(&model.chain(), a..b, false).unwrap();
+    for (parts, says) in [
+        (vec![part(0, 2)], "cover blocks 0..2 of the run's 0..4"),
+        (vec![part(0, 2), part(1, 4)], "found blocks 1..4"),
+        (vec![part(0, 1), part(2, 4)], "found blocks 2..4"),
+    ] {
+        let err = Run::joined(&model, &mc, &parts).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(err.contains(says), "{err}");
+    }
+    let err = mc.part(&model.chain(), 2..5, false).err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(err.contains("blocks = 2..5: must be a non-empty range of the run's 4 blocks"), "{err}");
+    for bytes in [&b"MCPART01"[..], b"not a part", &part(0, 4).to_bytes()[..40]] {
+        assert!(Part::from_bytes(bytes).err().map(|e| e.to_string()).unwrap_or_default().contains("is not a part of a run"));
+    }
+}
+
+#[test]
 fn a_failing_run_reports_the_same_failure_for_any_thread_count() {
     // Accumulate-subsample on a reused design with T = 5 rows in d = 3: some
     // replicate draws a subset with fewer than d distinct rows, an error.
@@ -86,6 +132,13 @@ fn a_failing_run_reports_the_same_failure_for_any_thread_count() {
     for threads in [2, 4] {
         assert_eq!(one, failure(threads), "{threads} threads");
     }
+    // Run in shares and joined, the first failure in block order is the whole run's.
+    let mc = MonteCarlo::new(2000, 5, Some(2)).unwrap();
+    let parts: Vec<Part> = [(0, 20), (20, 40), (40, 63)]
+        .iter()
+        .map(|&(a, b)| Part::from_bytes(&mc.part(&model.chain(), a..b, false).unwrap().to_bytes()).unwrap())
+        .collect();
+    assert_eq!(one, Run::joined(&model, &mc, &parts).err().map(|e| e.to_string()));
 }
 
 #[test]

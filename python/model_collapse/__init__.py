@@ -129,11 +129,13 @@ def sweep(
     are invalid are skipped, listed in ``frame.attrs["metadata"]["invalid_cells"]``
     and warned about.
 
-    With a ``dask.distributed.Client`` as ``client``, the cells are spread over
-    its workers in ``shards`` shares (default: four per worker), each share one
-    task (``collapse sweep --shard K/N``), and the shares are joined as
-    ``collapse merge`` joins them: the table is the local run's, byte for byte,
-    whatever the number of workers. Every worker needs this package installed.
+    With a ``dask.distributed.Client`` as ``client``, the work is spread over
+    its workers in about ``shards`` tasks of equal estimated time (default:
+    four per worker): the cells in batches, and a cell longer than one task's
+    share in shares of its replicates (blocks of 32 replicates, each block's
+    accumulators kept apart and merged in block order). The table is the local
+    run's, byte for byte, whatever the number of workers or tasks. Every worker
+    needs this package installed.
     """
     args = ["sweep"]
     if spec is not None:
@@ -151,29 +153,57 @@ def sweep(
     return frame
 
 
-def _share(args: Sequence[str], k: int, n: int) -> bytes:
-    """One share of a sweep, run on a worker: its table's Parquet bytes (with its description)."""
-    return _core.table([*args, "--shard", f"{k}/{n}"])[0]
+def _cells(args: Sequence[str], cells: Sequence[int]):
+    """Whole cells of a sweep, run on a worker: ``(cell, (table, failure))`` pairs."""
+    return _core.sweep_cells(list(args), list(cells))
+
+
+def _part(args: Sequence[str], cell: int, first: int, end: int) -> bytes:
+    """The blocks ``first..end`` of a big cell's replicates, run on a worker."""
+    return _core.sweep_part(list(args), cell, first, end)
+
+
+def _join(args: Sequence[str], cell: int, parts: Sequence[bytes]):
+    """A big cell's outcome from the shares of its replicates."""
+    return [(cell, _core.sweep_join(list(args), cell, list(parts)))]
+
+
+def _tasks(plan: Sequence[Mapping[str, Any]], count: int):
+    """The work cut into about ``count`` tasks of equal estimated time: the
+    whole cells in batches (longest first, each to the lightest batch), and
+    every cell longer than one task's share split into shares of its replicates
+    (blocks of 32), about one task's time each."""
+    fair = sum(c["seconds"] for c in plan) / count
+    batches: list = [[0.0, []] for _ in range(count)]
+    split = {}
+    for c in sorted(plan, key=lambda c: (-c["seconds"], c["cell"])):
+        if c["blocks"] > 1 and c["seconds"] > fair > 0:
+            shares = min(c["blocks"], -int(-c["seconds"] // fair))
+            bounds = [c["blocks"] * k // shares for k in range(shares + 1)]
+            split[c["cell"]] = list(zip(bounds[:-1], bounds[1:]))
+        else:
+            lightest = min(batches, key=lambda b: b[0])
+            lightest[0] += c["seconds"]
+            lightest[1].append(c["cell"])
+    return [cells for _, cells in batches if cells], split
 
 
 def _sweep_table(args: Sequence[str], client: Any, shards: Optional[int]):
-    """A sweep's Parquet bytes and description: run here, or in shares on a Dask client and merged."""
+    """A sweep's Parquet bytes and description: run here, or spread over a Dask client's workers."""
     if client is None:
         table, meta, _, _ = _core.table(list(args))
         return table, meta
     n = shards if shards is not None else 4 * max(1, len(client.scheduler_info()["workers"]))
     if n < 1:
         raise ValueError(f"shards = {n}: must be at least 1")
-    futures = client.map(_share, [list(args)] * n, range(1, n + 1), [n] * n, pure=False)
-    parts = client.gather(futures)
-    with tempfile.TemporaryDirectory() as folder:
-        paths = []
-        for k, part in enumerate(parts, start=1):
-            path = os.path.join(folder, f"share-{k}.parquet")
-            with open(path, "wb") as file:
-                file.write(part)
-            paths.append(path)
-        table, meta, _, _ = _core.table(["merge", *paths])
+    args = list(args)
+    batches, split = _tasks(json.loads(_core.sweep_plan(args)), n)
+    futures = client.map(_cells, [args] * len(batches), batches, pure=False)
+    for cell, ranges in split.items():
+        parts = [client.submit(_part, args, cell, first, end, pure=False) for first, end in ranges]
+        futures.append(client.submit(_join, args, cell, parts, pure=False))
+    outcomes = [outcome for done in client.gather(futures) for outcome in done]
+    table, meta, _ = _core.sweep_assemble(args, outcomes)
     return table, meta
 
 

@@ -5,7 +5,7 @@
 //! as JSON. A bad argument is a `ValueError` with the command line's message.
 
 use model_collapse::catalog;
-use model_collapse::cli;
+use model_collapse::cli::{self, cluster};
 use model_collapse::error::{Error, Spelling};
 use model_collapse::output::to_json_string;
 use pyo3::exceptions::PyValueError;
@@ -32,6 +32,64 @@ fn table(py: Python<'_>, args: Vec<String>) -> PyResult<Reply> {
     });
     let (table, meta, replicates, status) = encoded.map_err(value_error)?;
     Ok((PyBytes::new(py, &table).unbind(), meta, replicates.map(|r| PyBytes::new(py, &r).unbind()), status))
+}
+
+/// A cell's outcome as Python holds it: its table (exact JSON) or its failure's message.
+type Outcome = (Option<String>, Option<String>);
+
+fn outcome(o: cluster::Outcome) -> Outcome {
+    match o {
+        Ok(table) => (Some(table), None),
+        Err(failure) => (None, Some(failure)),
+    }
+}
+
+/// The runnable cells of the sweep `args` as JSON: cell, parameters, seconds, blocks.
+#[pyfunction]
+fn sweep_plan(py: Python<'_>, args: Vec<String>) -> PyResult<String> {
+    let plan = py.detach(|| cluster::plan(&args)).map_err(value_error)?;
+    Ok(to_json_string(&plan))
+}
+
+/// Runs the cells `cells` of the sweep `args`, each whole: `(cell, outcome)` pairs.
+#[pyfunction]
+fn sweep_cells(py: Python<'_>, args: Vec<String>, cells: Vec<u64>) -> PyResult<Vec<(u64, Outcome)>> {
+    let outcomes = py.detach(|| cluster::run_cells(&args, &cells)).map_err(value_error)?;
+    Ok(outcomes.into_iter().map(|(cell, o)| (cell, outcome(o))).collect())
+}
+
+/// Runs the blocks `first..end` of cell `cell`'s replicates: the share's bytes.
+#[pyfunction]
+fn sweep_part(py: Python<'_>, args: Vec<String>, cell: u64, first: u64, end: u64) -> PyResult<Py<PyBytes>> {
+    let part = py.detach(|| cluster::run_part(&args, cell, first, end)).map_err(value_error)?;
+    Ok(PyBytes::new(py, &part).unbind())
+}
+
+/// Cell `cell`'s outcome from the shares of its replicates.
+#[pyfunction]
+fn sweep_join(py: Python<'_>, args: Vec<String>, cell: u64, parts: Vec<Vec<u8>>) -> PyResult<Outcome> {
+    let joined = py.detach(|| cluster::join_parts(&args, cell, &parts)).map_err(value_error)?;
+    Ok(outcome(joined))
+}
+
+/// The sweep's table from every runnable cell's outcome: as `table(args)` gives it.
+#[pyfunction]
+fn sweep_assemble(py: Python<'_>, args: Vec<String>, outcomes: Vec<(u64, Outcome)>) -> PyResult<(Py<PyBytes>, String, u8)> {
+    let encoded = py.detach(|| -> Result<_, Error> {
+        let mut map = std::collections::BTreeMap::new();
+        for (cell, (table, failure)) in outcomes {
+            let o = match (table, failure) {
+                (Some(table), None) => Ok(table),
+                (None, Some(failure)) => Err(failure),
+                _ => return Err(Error::invalid("outcomes", format!("cell {cell}"), "give its table or its failure, one of the two")),
+            };
+            map.insert(cell, o);
+        }
+        let reply = cluster::assemble(&args, &map)?;
+        Ok((cli::parquet(&reply.table, &reply.meta)?, to_json_string(&reply.meta), reply.status))
+    });
+    let (table, meta, status) = encoded.map_err(value_error)?;
+    Ok((PyBytes::new(py, &table).unbind(), meta, status))
 }
 
 /// Runs `collapse verify` on `ids` (all when empty): the report as JSON.
@@ -74,5 +132,10 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(verify, m)?)?;
     m.add_function(wrap_pyfunction!(theorems, m)?)?;
     m.add_function(wrap_pyfunction!(verify_defaults, m)?)?;
+    m.add_function(wrap_pyfunction!(sweep_plan, m)?)?;
+    m.add_function(wrap_pyfunction!(sweep_cells, m)?)?;
+    m.add_function(wrap_pyfunction!(sweep_part, m)?)?;
+    m.add_function(wrap_pyfunction!(sweep_join, m)?)?;
+    m.add_function(wrap_pyfunction!(sweep_assemble, m)?)?;
     Ok(())
 }

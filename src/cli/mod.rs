@@ -20,6 +20,7 @@ use std::process::ExitCode;
 
 mod categorical;
 mod check;
+pub mod cluster;
 mod gaussian;
 mod linear;
 mod plot;
@@ -424,9 +425,15 @@ pub fn main() -> ExitCode {
 }
 
 /// Parses a command line as `collapse` does (a sweep's cell, a check's
-/// settings), or clap's message on one line.
+/// settings, a Python call), or clap's message on one line: what it says
+/// before its usage (`the following required arguments were not provided:
+/// --regime <NAME[:PARAM]>`, with its tip when it has one).
 fn parse_args(argv: impl IntoIterator<Item = String>) -> std::result::Result<Cli, String> {
-    let one_line = |e: clap::Error| e.render().to_string().lines().next().unwrap_or("").trim_start_matches("error: ").to_string();
+    let one_line = |e: clap::Error| {
+        let text = e.render().to_string();
+        let lines = text.lines().take_while(|l| !l.starts_with("Usage:")).map(str::trim).filter(|l| !l.is_empty());
+        lines.collect::<Vec<_>>().join(" ").trim_start_matches("error: ").to_string()
+    };
     let matches = accepting_negative_numbers(Cli::command()).try_get_matches_from(argv).map_err(one_line)?;
     Cli::from_arg_matches(&matches).map_err(one_line)
 }

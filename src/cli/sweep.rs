@@ -54,7 +54,7 @@ pub(crate) struct SweepArgs {
     shard: Option<String>,
     /// Worker threads per cell (default: all cores); the output is identical for any number
     #[arg(long)]
-    threads: Option<usize>,
+    pub(super) threads: Option<usize>,
     /// Print the cells (parameters, seed, estimated time, or why invalid) and run nothing
     #[arg(long)]
     dry_run: bool,
@@ -72,15 +72,15 @@ pub(crate) struct MergeArgs {
 }
 
 /// The sweep as the arguments give it, with its run's replicates and seed.
-struct Sweep {
-    spec: Spec,
-    replicates: u64,
-    seed: u64,
+pub(super) struct Sweep {
+    pub(super) spec: Spec,
+    pub(super) replicates: u64,
+    pub(super) seed: u64,
     shard: Option<Shard>,
 }
 
 impl Sweep {
-    fn new(args: &SweepArgs) -> Result<Sweep> {
+    pub(super) fn new(args: &SweepArgs) -> Result<Sweep> {
         let mut spec = match (&args.spec, &args.family) {
             (Some(path), None) => {
                 let text = std::fs::read_to_string(path).map_err(|e| Error::io("read", path.display(), e).for_parameter("spec"))?;
@@ -125,7 +125,7 @@ impl Sweep {
     }
 
     /// Runs `cell` to `stage`: its estimated seconds, or its records.
-    fn produce(&self, cell: &GridCell, threads: Option<usize>, stage: Stage<'_>) -> Result<Produced> {
+    pub(super) fn produce(&self, cell: &GridCell, threads: Option<usize>, stage: Stage<'_>) -> Result<Produced> {
         match parse_args(self.argv(cell, threads)).map_err(Error::System)?.command {
             CliCommand::Simulate { family } => family.produce(stage),
             CliCommand::Theory { family } => family.produce(stage),
@@ -188,7 +188,7 @@ pub(crate) fn sweep(args: &SweepArgs) -> Result<ExitCode> {
 
 /// The cells of this run (its shard) that pass their flags, rules and budget,
 /// with their estimated seconds, and the others with the reason.
-type Triage = (Vec<(GridCell, f64)>, Vec<(GridCell, String)>);
+pub(super) type Triage = (Vec<(GridCell, f64)>, Vec<(GridCell, String)>);
 
 fn triage(sweep: &Sweep, threads: Option<usize>) -> Triage {
     let mine = sweep.spec.cells(sweep.seed).into_iter().filter(|c| sweep.shard.is_none_or(|s| s.contains(c.index)));
@@ -202,15 +202,11 @@ fn triage(sweep: &Sweep, threads: Option<usize>) -> Triage {
     (valid, invalid)
 }
 
-/// `collapse sweep`'s table and the folder of its finished cells (removed
-/// once the table is written). Every cell is checked (flags, rules, budget)
-/// before any runs.
-pub(crate) fn sweep_reply(args: &SweepArgs) -> Result<(Reply, Option<State>)> {
-    let sweep = Sweep::new(args)?;
-    check_target("output", args.out.output.as_deref())?;
-    let (valid, mut invalid) = triage(&sweep, args.threads);
-    let seconds: f64 = valid.iter().map(|(_, s)| s).sum();
-    // A share may hold no runnable cell (an array job beyond the grid): its table is empty.
+/// The cells of this run that can run, with their estimated seconds, and
+/// the others with the reason; an error when no cell can run (but a share
+/// may hold none: an array job beyond the grid gives an empty table).
+pub(super) fn runnable(sweep: &Sweep, args: &SweepArgs) -> Result<Triage> {
+    let (valid, invalid) = triage(sweep, args.threads);
     if valid.is_empty() && sweep.shard.is_none() {
         let why = invalid.first().map_or("the grid has no cell".to_string(), |(c, why)| format!("cell {}: {why}", c.index));
         return Err(Error::invalid(
@@ -219,6 +215,17 @@ pub(crate) fn sweep_reply(args: &SweepArgs) -> Result<(Reply, Option<State>)> {
             format!("no cell can run; {why}"),
         ));
     }
+    Ok((valid, invalid))
+}
+
+/// `collapse sweep`'s table and the folder of its finished cells (removed
+/// once the table is written). Every cell is checked (flags, rules, budget)
+/// before any runs.
+pub(crate) fn sweep_reply(args: &SweepArgs) -> Result<(Reply, Option<State>)> {
+    let sweep = Sweep::new(args)?;
+    check_target("output", args.out.output.as_deref())?;
+    let (valid, invalid) = runnable(&sweep, args)?;
+    let seconds: f64 = valid.iter().map(|(_, s)| s).sum();
     let limits = &budget().limits;
     if seconds > limits.seconds {
         let rule = format!(
@@ -230,31 +237,46 @@ pub(crate) fn sweep_reply(args: &SweepArgs) -> Result<(Reply, Option<State>)> {
         );
         return Err(Error::invalid("replicates", sweep.replicates, rule));
     }
+    let state = args.out.output.as_deref().map(|output| State::open(output, &sweep.fingerprint())).transpose()?;
+    let progress = progress_bar(valid.len() as u64, "cells");
+    let reply = collect(&sweep, valid, invalid, |cell| {
+        progress.set_message(describe(cell));
+        let finished = state.as_ref().and_then(|s| s.finished(cell.index));
+        let table = finished.map_or_else(|| run_cell(&sweep, cell, args.threads, state.as_ref()), Ok);
+        progress.inc(1);
+        table.map_err(|e| e.message(Spelling::Flag))
+    })?;
+    progress.finish_and_clear();
+    Ok((reply, state))
+}
+
+/// The sweep's table from its runnable cells, each run (or fetched) by
+/// `run`: a cell that fails while it runs (a design singular in floating
+/// point) is skipped like an invalid one, with `run`'s message.
+pub(super) fn collect(
+    sweep: &Sweep,
+    valid: Vec<(GridCell, f64)>,
+    mut invalid: Vec<(GridCell, String)>,
+    mut run: impl FnMut(&GridCell) -> std::result::Result<Table, String>,
+) -> Result<Reply> {
     for (cell, why) in &invalid {
         note(format!("cell {} ({}) skipped: {why}", cell.index, describe(cell)));
     }
-    let state = args.out.output.as_deref().map(|output| State::open(output, &sweep.fingerprint())).transpose()?;
-    let progress = progress_bar(valid.len() as u64, "cells");
     let mut tables = Vec::new();
     for (cell, _) in valid {
-        progress.set_message(describe(&cell));
-        let finished = state.as_ref().and_then(|s| s.finished(cell.index));
-        match finished.map_or_else(|| run_cell(&sweep, &cell, args.threads, state.as_ref()), Ok) {
+        match run(&cell) {
             Ok(table) => tables.push((cell.index, table)),
-            // A cell that fails while it runs (a design singular in floating point) is skipped like an invalid one.
-            Err(e) => {
-                let why = format!("failed while running: {}", e.message(Spelling::Flag));
+            Err(message) => {
+                let why = format!("failed while running: {message}");
                 note(format!("cell {} ({}) skipped: {why}", cell.index, describe(&cell)));
                 invalid.push((cell, why));
             }
         }
-        progress.inc(1);
     }
-    progress.finish_and_clear();
     invalid.sort_by_key(|(cell, _)| cell.index);
     let table = sweep::assemble(&tables)?;
     let status = if invalid.is_empty() { 0 } else { SKIPPED };
-    Ok((sweep_table(table, sweep.metadata(&invalid), status), state))
+    Ok(sweep_table(table, sweep.metadata(&invalid), status))
 }
 
 /// A sweep's (or a merge's) reply: its warnings are the distinct notes of its rows.
@@ -264,7 +286,7 @@ fn sweep_table(table: Table, meta: Map<String, Value>, status: u8) -> Reply {
 }
 
 /// Runs `cell` and keeps its table in `state`.
-fn run_cell(sweep: &Sweep, cell: &GridCell, threads: Option<usize>, state: Option<&State>) -> Result<Table> {
+pub(super) fn run_cell(sweep: &Sweep, cell: &GridCell, threads: Option<usize>, state: Option<&State>) -> Result<Table> {
     let table = sweep.produce(cell, threads, Stage::Run)?.output()?.records.table;
     if let Some(state) = state {
         state.save(cell.index, &table)?;
@@ -273,7 +295,7 @@ fn run_cell(sweep: &Sweep, cell: &GridCell, threads: Option<usize>, state: Optio
 }
 
 /// A cell's parameters, short.
-fn describe(cell: &GridCell) -> String {
+pub(super) fn describe(cell: &GridCell) -> String {
     cell.parameters.iter().map(|(n, v)| format!("{n}={v}")).collect::<Vec<_>>().join(" ")
 }
 

@@ -7,7 +7,7 @@ use crate::budget::{Cost, Culprit};
 use crate::check::{Observed, judge};
 use crate::error::{Error, Result, Spelling, param};
 use crate::frame::{FileFormat, format_of, to_parquet};
-use crate::mc::{Chain, MonteCarlo};
+use crate::mc::{Chain, MonteCarlo, Part};
 use crate::model::{Model, Run, TheoremId, check_simulation, check_theory};
 use crate::output::{Format, Table, Writer, remove_temporary_files, to_json_string, write_atomically_with, write_together};
 use crate::records::{self, Records, metadata};
@@ -143,6 +143,12 @@ pub(crate) enum Stage<'a> {
     Run,
     /// Judge a researcher's results (read from the file) against a theorem's closed form.
     Check(&'a Observed, TheoremId, &'a Path),
+    /// Run only the blocks `first..end` of the replicates: a share of a big
+    /// simulation, for another machine ([`MonteCarlo::part`]).
+    Part(u64, u64),
+    /// Make the records of a simulation from the shares of its replicates,
+    /// run elsewhere ([`Part::join`]): the bits of the whole run.
+    Join(&'a [Part]),
 }
 
 /// What a theory or simulation command produced at its [`Stage`].
@@ -151,6 +157,8 @@ pub(crate) enum Produced {
     Estimate(f64),
     /// The records.
     Output(Output),
+    /// A share of a simulation's replicates ([`Stage::Part`]).
+    Part(Part),
 }
 
 /// A command's records, their description and, when asked, every replicate's values.
@@ -168,7 +176,15 @@ impl Produced {
     pub(crate) fn output(self) -> Result<Output> {
         match self {
             Produced::Output(output) => Ok(output),
-            Produced::Estimate(_) => Err(Error::Numerical("an estimate has no records".into())),
+            Produced::Estimate(_) | Produced::Part(_) => Err(Error::Numerical("an estimate or a share has no records".into())),
+        }
+    }
+
+    /// The share of a simulation's replicates that [`Stage::Part`] ran.
+    pub(crate) fn part(self) -> Result<Part> {
+        match self {
+            Produced::Part(part) => Ok(part),
+            _ => Err(Error::invalid("command", "theory", "has no replicates to share out: only simulate does")),
         }
     }
 
@@ -176,7 +192,7 @@ impl Produced {
     pub(crate) fn seconds(&self) -> f64 {
         match self {
             Produced::Estimate(seconds) => *seconds,
-            Produced::Output(_) => 0.0,
+            Produced::Output(_) | Produced::Part(_) => 0.0,
         }
     }
 }
@@ -324,9 +340,17 @@ pub(crate) fn simulation_output<M: Model>(
             return Ok(Produced::Estimate(seconds + out_seconds));
         }
         Stage::Check(..) => return Err(Error::invalid("command", "simulate", "a check compares data with a closed form: use theory")),
-        Stage::Run => {}
+        Stage::Part(first, end) => {
+            let keep = keeps(&model, &mc, keep);
+            check_simulation(&model, &mc, keep, &budget().limits)?;
+            return Ok(Produced::Part(mc.part(&model.chain(), first..end, keep)?));
+        }
+        Stage::Run | Stage::Join(_) => {}
     }
-    let run = run(model, &mc, keep)?;
+    let run = match stage {
+        Stage::Join(parts) => Run::joined(model, &mc, parts)?,
+        _ => run(model, &mc, keep)?,
+    };
     let records = records::simulation(&run, metrics, mc.seed(), Spelling::Flag);
     let replicates = keep.then(|| records::replicates(&run, metrics));
     let mut extra = extra.to_vec();

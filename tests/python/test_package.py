@@ -2,6 +2,7 @@
 numbers, bit for bit; the command line's messages as ValueError; warnings as
 CollapseWarning. Run by tests/run after `pip install ./python`."""
 
+import json
 import io
 import os
 import subprocess
@@ -59,6 +60,10 @@ def test_bad_arguments_raise_value_error_with_the_rule():
         mc.theory("linear", regime="replace", dim=12, samples=13)
     with pytest.raises(ValueError, match="--dim"):
         mc.theory("linear", regime="replace", dim=-3)
+    with pytest.raises(ValueError, match=r"required arguments were not provided: --regime <NAME\[:PARAM\]>$"):
+        mc.theory("linear")
+    with pytest.raises(ValueError, match="unexpected argument '--dimension' found tip: a similar argument exists: '--dim'$"):
+        mc.theory("linear", regime="replace", dimension=3)
     with pytest.raises(ValueError, match="unknown theorem id"):
         mc.check("no-such-theorem", EXAMPLE)
     with pytest.raises(ValueError, match="needs either replicate,generation,value"):
@@ -115,12 +120,42 @@ def test_a_sweep_on_two_dask_workers_is_the_local_sweep_byte_for_byte():
     from dask import distributed
     args = ["sweep", "--family", "linear", "--vary", "dim=1,3,30", "--vary", "regime=replace,accumulate",
             "--set", "samples=20", "--set", "generations=4", "--replicates", "200", "--seed", "5"]
-    local = mc._sweep_table(args, None, None)
+    # One cell far longer than the others: it is split into shares of its replicates.
+    big = ["sweep", "--family", "gaussian", "--vary", "samples=5,400", "--set", "generations=30",
+           "--replicates", "1000", "--seed", "9", "--threads", "1"]
+    theory = ["sweep", "--family", "categorical", "--command", "theory", "--vary", "samples=5,10,20"]
+    plan = json.loads(mc._core.sweep_plan(big))
+    assert [c["blocks"] for c in plan] == [32, 32]
+    for count in (None, 1, 3, 50):
+        batches, split = mc._tasks(plan, count or 8)
+        assert sorted([c for b in batches for c in b] + list(split)) == [1, 2]
+        if count != 1:
+            assert 2 in split and split[2][0][0] == 0 and split[2][-1][1] == 32
+    local = {tuple(a): mc._sweep_table(a, None, None) for a in (args, big, theory)}
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         with distributed.Client(cluster) as client:
-            for shards in (None, 3, 7):
-                assert mc._sweep_table(args, client, shards) == local
+            for a, expected in local.items():
+                for shards in (None, 1, 3, 50):
+                    assert mc._sweep_table(list(a), client, shards) == expected, (a, shards)
             with pytest.warns(mc.CollapseWarning, match="skipped"):
                 frame = mc.sweep(family="linear", vary={"dim": [1, 3, 30]}, set={"regime": "replace", "samples": 20},
                                  client=client, replicates=100)
     assert sorted(frame["cell"].unique()) == [1, 2]
+
+
+def test_the_cluster_calls_refuse_what_does_not_fit():
+    args = ["sweep", "--family", "gaussian", "--vary", "samples=5,20", "--replicates", "100"]
+    with pytest.raises(ValueError, match="cell = 7: the grid's cells are"):
+        mc._core.sweep_cells(args, [7])
+    with pytest.raises(ValueError, match="blocks = 3..9: must be a non-empty range of the run's 4 blocks"):
+        mc._core.sweep_part(args, 1, 3, 9)
+    with pytest.raises(ValueError, match="is not a part of a run"):
+        mc._core.sweep_join(args, 1, [b"nonsense"])
+    with pytest.raises(ValueError, match="has no outcome for cell 2"):
+        mc._core.sweep_assemble(args, mc._core.sweep_cells(args, [1]))
+    with pytest.raises(ValueError, match="is not a sweep"):
+        mc._core.sweep_plan(["theory", "gaussian"])
+    # A share that misses blocks is the cell's failure, named in the table's description.
+    table, meta, status = mc._core.sweep_assemble(args, [*mc._core.sweep_cells(args, [1]),
+                                                        (2, mc._core.sweep_join(args, 2, [mc._core.sweep_part(args, 2, 0, 2)]))])
+    assert status == 3 and "cover blocks 0..2 of the run's 0..4" in json.loads(meta)["invalid_cells"][0]["reason"]
