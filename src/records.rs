@@ -179,23 +179,69 @@ pub fn simulation<M: Model>(run: &Run<M>, metrics: &[M::Metric], seed: u64, spel
     records
 }
 
-/// Every replicate's values of `metrics` in a kept run ([`Run::keeping`]):
-/// `replicate,generation,metric,value`, replicate by replicate, each metric's
-/// trajectory in order. Replicate `r` is the chain drawn from stream `r` of
-/// the seed, so one row can be reproduced alone; the generation is empty for
-/// a quantity of a chain run to absorption.
-pub fn replicates<M: Model>(run: &Run<M>, metrics: &[M::Metric]) -> Table {
-    let model = &run.model;
-    let mut table = Table::new(&["replicate", "generation", "metric", "value"]);
-    let names: Vec<Cell> = metrics.iter().map(|m| Cell::from(m.to_string())).collect();
-    for r in 0..run.kept() {
-        for (&metric, name) in metrics.iter().zip(&names) {
-            for (g, value) in model.generations().zip(run.trajectory(r, metric)) {
-                table.push(vec![Cell::Int(r as u64), generation_cell(model, g), name.clone(), value.into()]);
-            }
+/// Every replicate's values of a kept run ([`Run::keeping`]), as numbers:
+/// `data[(r * metrics + m) * generations + g]` is replicate `r`'s value of
+/// the `m`-th metric of the model at its `g`-th generation. Replicate `r` is
+/// the chain drawn from stream `r` of the seed, so one can be reproduced alone.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Values {
+    /// The values, replicate by replicate, each metric's trajectory in order.
+    pub data: Vec<f64>,
+    /// The model's metrics, in the layout's order.
+    pub metrics: Vec<String>,
+    /// The positions in `metrics` of the metrics asked for, in the order asked.
+    pub selected: Vec<usize>,
+    /// The generations, in order.
+    pub generations: Vec<u64>,
+    /// Whether the generations are numbered (false for a quantity of a chain
+    /// run to absorption: its one "generation" is the end).
+    pub numbered: bool,
+}
+
+impl Values {
+    /// The values of `run` (kept), with `metrics` the ones asked for.
+    pub fn of<M: Model>(run: Run<M>, metrics: &[M::Metric]) -> Values {
+        let model = &run.model;
+        let all = model.metrics();
+        let first = *model.generations().start();
+        let count = model.generations().count();
+        debug_assert!(
+            all.iter()
+                .enumerate()
+                .all(|(m, &metric)| model.generations().all(|g| model.index(metric, g) == m * count + (g - first) as usize))
+        );
+        Values {
+            metrics: all.iter().map(ToString::to_string).collect(),
+            selected: metrics.iter().filter_map(|m| all.iter().position(|a| a == m)).collect(),
+            generations: model.generations().collect(),
+            numbered: *model.generations().start() != 0,
+            data: run.values,
         }
     }
-    table
+
+    /// The replicates kept.
+    pub fn replicates(&self) -> usize {
+        self.data.len() / (self.metrics.len() * self.generations.len()).max(1)
+    }
+
+    /// The values as a tidy table, `replicate,generation,metric,value`:
+    /// replicate by replicate, each asked metric's trajectory in order; the
+    /// generation empty when not numbered (what `--replicates-out` writes).
+    pub fn table(&self) -> Table {
+        let mut table = Table::new(&["replicate", "generation", "metric", "value"]);
+        let width = self.metrics.len() * self.generations.len();
+        for (r, row) in self.data.chunks(width.max(1)).enumerate() {
+            for &m in &self.selected {
+                let name = Cell::from(self.metrics[m].as_str());
+                let trajectory = &row[m * self.generations.len()..(m + 1) * self.generations.len()];
+                for (&g, &value) in self.generations.iter().zip(trajectory) {
+                    let generation = if self.numbered { Cell::Int(g) } else { Cell::Missing };
+                    table.push(vec![Cell::Int(r as u64), generation, name.clone(), value.into()]);
+                }
+            }
+        }
+        table
+    }
 }
 
 /// The mean, standard error, interval and `z` of a summary: the spread empty

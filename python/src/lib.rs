@@ -8,6 +8,7 @@ use model_collapse::catalog;
 use model_collapse::cli::{self, cluster};
 use model_collapse::error::{Error, Spelling};
 use model_collapse::output::to_json_string;
+use numpy::PyArray1;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
@@ -16,22 +17,30 @@ fn value_error(e: Error) -> PyErr {
     PyValueError::new_err(e.message(Spelling::Flag))
 }
 
-/// What a table command gives back: the table's Parquet bytes, its
-/// description as JSON, the per-replicate values' Parquet bytes when asked,
-/// and the command line's exit status.
-type Reply = (Py<PyBytes>, String, Option<Py<PyBytes>>, u8);
+/// Every replicate's values as Python gets them: a flat NumPy array that owns
+/// the engine's buffer (no copy), laid out `[replicate][metric][generation]`,
+/// the model's metrics, the positions of the ones asked for, the generations,
+/// and whether the generations are numbered.
+type PerReplicate = (Py<PyArray1<f64>>, Vec<String>, Vec<usize>, Vec<u64>, bool);
 
-/// Runs `collapse ARGS...` for a table (theory, simulate, sweep, check, merge).
+/// What a table command gives back: the table's Parquet bytes, its
+/// description as JSON, every replicate's values when asked, and the command
+/// line's exit status.
+type Reply = (Py<PyBytes>, String, Option<PerReplicate>, u8);
+
+/// Runs `collapse ARGS...` for a table (theory, simulate, sweep, check,
+/// merge); with `values`, a simulation also hands back every replicate's values.
 #[pyfunction]
-fn table(py: Python<'_>, args: Vec<String>) -> PyResult<Reply> {
+#[pyo3(signature = (args, values=false))]
+fn table(py: Python<'_>, args: Vec<String>, values: bool) -> PyResult<Reply> {
     let encoded = py.detach(|| -> Result<_, Error> {
-        let reply = cli::table(&args)?;
+        let reply = cli::table(&args, values)?;
         let table = cli::parquet(&reply.table, &reply.meta)?;
-        let replicates = reply.replicates.as_ref().map(|r| cli::parquet(r, &reply.meta)).transpose()?;
-        Ok((table, to_json_string(&reply.meta), replicates, reply.status))
+        Ok((table, to_json_string(&reply.meta), reply.replicates, reply.status))
     });
     let (table, meta, replicates, status) = encoded.map_err(value_error)?;
-    Ok((PyBytes::new(py, &table).unbind(), meta, replicates.map(|r| PyBytes::new(py, &r).unbind()), status))
+    let replicates = replicates.map(|v| (PyArray1::from_vec(py, v.data).unbind(), v.metrics, v.selected, v.generations, v.numbered));
+    Ok((PyBytes::new(py, &table).unbind(), meta, replicates, status))
 }
 
 /// A cell's outcome as Python holds it: its table (exact JSON) or its failure's message.

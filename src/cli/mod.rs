@@ -118,24 +118,28 @@ fn set_budget(cli: &Cli) -> Result<()> {
 }
 
 /// Runs a command line that makes a table (`theory`, `simulate`, `sweep`,
-/// `check`, `merge`; `args` without the program's name) and returns the
+/// `check`, `merge`, and `plot`, whose table is the numbers behind its
+/// figures; `args` without the program's name) and returns the
 /// table instead of writing it: what the Python package calls, so that its
 /// results are the command line's, bit for bit. The budget is this machine's
 /// with the line's `--allow-long`, `--time-limit` and `--allow-more-threads`.
 /// A sweep still notes skipped cells on stderr, and shows its progress on a
-/// terminal.
-pub fn table(args: &[String]) -> Result<Reply> {
+/// terminal. With `values`, a simulation also keeps every replicate's values
+/// ([`Reply::replicates`]), as `--replicates-out` does.
+pub fn table(args: &[String], values: bool) -> Result<Reply> {
     let argv = std::iter::once("collapse".to_string()).chain(args.iter().cloned());
     let cli = parse_args(argv).map_err(Error::System)?;
     set_budget(&cli)?;
     match &cli.command {
+        Command::Simulate { family } => Ok(family.produce(if values { Stage::Keep } else { Stage::Run })?.output()?.reply()),
+        _ if values => Err(Error::invalid("per_replicate", values, "every replicate's values come from a simulation: use simulate")),
         Command::Theory { family } => Ok(family.produce(Stage::Run)?.output()?.reply()),
-        Command::Simulate { family } => Ok(family.produce(Stage::Run)?.output()?.reply()),
         Command::Sweep(args) => Ok(sweep::sweep_reply(args)?.0),
         Command::Check(args) => Ok(check::check_reply(args)?.0),
         Command::Merge(args) => sweep::merge_reply(args),
-        Command::Verify(_) | Command::Plot(_) | Command::List { .. } => {
-            Err(Error::invalid("arguments", args.join(" "), "makes no table: give theory, simulate, sweep, check or merge"))
+        Command::Plot(args) => plot::plot_reply(args),
+        Command::Verify(_) | Command::List { .. } => {
+            Err(Error::invalid("arguments", args.join(" "), "makes no table: give theory, simulate, sweep, check, merge or plot"))
         }
     }
 }

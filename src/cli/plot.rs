@@ -1,15 +1,16 @@
 //! `collapse plot`: the figures, theory over simulation, as SVG and PNG.
 
-use super::tables::{check_target, print_out, progress_bar};
+use super::tables::{Reply, check_target, print_out, progress_bar};
 use super::{budget, monte_carlo};
 use crate::budget::{Cost, Culprit, OPERATIONS_PER_SECOND};
 use crate::catalog;
 use crate::error::{Error, Result};
 use crate::figure::{Figure, FigureSpec};
 use crate::model::TheoremId;
-use crate::output::{Writer, write_atomically};
+use crate::output::{Cell, Table, Writer, write_atomically};
 use crate::plot::write_files;
 use clap::Args;
+use serde_json::{Map, json};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -37,8 +38,43 @@ pub(crate) struct PlotArgs {
     threads: Option<usize>,
 }
 
-/// `collapse plot ID|all`.
+/// `collapse plot ID|all`: prints the files written, one per line.
 pub(crate) fn plot(args: &PlotArgs) -> Result<ExitCode> {
+    let (drawn, gallery) = draw_all(args)?;
+    let files = drawn.iter().flat_map(|d| &d.files).chain(&gallery);
+    print_out(&files.map(|f| format!("{}\n", f.display())).collect::<String>())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `collapse plot`'s figures as a table, for the Python package: the numbers
+/// behind each figure (`id`, then `panel,series,style,x,y,low,high`), and in
+/// the description each figure's title, caption and files.
+pub(crate) fn plot_reply(args: &PlotArgs) -> Result<Reply> {
+    let (drawn, gallery) = draw_all(args)?;
+    let mut table = Table::new(&["id", "panel", "series", "style", "x", "y", "low", "high"]);
+    let mut figures = Vec::new();
+    for d in &drawn {
+        for row in d.figure.to_table().rows {
+            table.push(std::iter::once(Cell::from(d.figure.id.as_str())).chain(row).collect());
+        }
+        let files: Vec<String> = d.files.iter().map(|f| f.display().to_string()).collect();
+        figures.push(json!({"id": d.figure.id.as_str(), "title": d.figure.title, "caption": d.figure.caption, "files": files}));
+    }
+    let mut meta = Map::new();
+    meta.insert("figures".into(), figures.into());
+    meta.insert("gallery".into(), gallery.map(|g| g.display().to_string()).into());
+    Ok(Reply::new(table, meta, &[], None, 0))
+}
+
+/// A figure and the files it was written to.
+struct Drawn {
+    figure: Figure,
+    files: Vec<PathBuf>,
+}
+
+/// Draws the figures `args` asks for and writes their files (and, for
+/// `all`, the gallery, whose path comes back too).
+fn draw_all(args: &PlotArgs) -> Result<(Vec<Drawn>, Option<PathBuf>)> {
     let specs = match args.id.as_str() {
         "all" => catalog::figures(),
         id => {
@@ -61,11 +97,13 @@ pub(crate) fn plot(args: &PlotArgs) -> Result<ExitCode> {
         progress.inc(1);
     }
     progress.finish_and_clear();
-    if specs.len() > 1 {
-        write_atomically(&args.dir.join("README.md"), &gallery(&drawn)).map_err(|e| e.for_parameter("dir"))?;
-        print_out(&format!("{}\n", args.dir.join("README.md").display()))?;
+    if specs.len() == 1 {
+        return Ok((drawn, None));
     }
-    Ok(ExitCode::SUCCESS)
+    let readme = args.dir.join("README.md");
+    let figures: Vec<&Figure> = drawn.iter().map(|d| &d.figure).collect();
+    write_atomically(&readme, &gallery(&figures)).map_err(|e| e.for_parameter("dir"))?;
+    Ok((drawn, Some(readme)))
 }
 
 /// Seconds of work of one figure at its default replicates, on one core: every
@@ -94,7 +132,7 @@ fn check_budget(specs: &[(TheoremId, FigureSpec)], args: &PlotArgs) -> Result<()
 }
 
 /// Computes one figure and writes its files together: SVG, PNG and, when asked, its data.
-fn draw(id: TheoremId, spec: &FigureSpec, args: &PlotArgs) -> Result<Figure> {
+fn draw(id: TheoremId, spec: &FigureSpec, args: &PlotArgs) -> Result<Drawn> {
     let mc = monte_carlo(args.replicates.unwrap_or(spec.replicates), args.seed, args.threads)?;
     let figure = (spec.build)(&mc)?;
     let path = |ext: &str| args.dir.join(format!("{id}.{ext}"));
@@ -109,16 +147,11 @@ fn draw(id: TheoremId, spec: &FigureSpec, args: &PlotArgs) -> Result<Figure> {
         Error::Io { path, .. } if data.as_ref().is_some_and(|d| d.display().to_string() == *path) => e.for_parameter("data"),
         _ => e.for_parameter("dir"),
     })?;
-    let mut printed = format!("{}\n{}\n", svg.display(), png.display());
-    if let Some(file) = &data {
-        printed += &format!("{}\n", file.display());
-    }
-    print_out(&printed)?;
-    Ok(figure)
+    Ok(Drawn { figure, files: [svg, png].into_iter().chain(data).collect() })
 }
 
 /// `plots/README.md`: every figure embedded, with its caption and command.
-fn gallery(figures: &[Figure]) -> String {
+fn gallery(figures: &[&Figure]) -> String {
     let mut text = String::from(
         "# Figures\n\nEvery figure draws a theorem's closed form as a line over the Monte Carlo mean (markers) and its band of \
          two standard errors, with the bound where one exists. Each is named by its theorem id; the proof is \

@@ -10,7 +10,7 @@ use crate::frame::{FileFormat, format_of, to_parquet};
 use crate::mc::{Chain, MonteCarlo, Part};
 use crate::model::{Model, Run, TheoremId, check_simulation, check_theory};
 use crate::output::{Format, Table, Writer, remove_temporary_files, to_json_string, write_atomically_with, write_together};
-use crate::records::{self, Records, metadata};
+use crate::records::{self, Records, Values, metadata};
 use crate::verify::FAMILY_ALPHA;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::{Map, Value};
@@ -141,6 +141,9 @@ pub(crate) enum Stage<'a> {
     Estimate,
     /// Do the work.
     Run,
+    /// Do the work and keep every replicate's values as numbers (the Python
+    /// package's `per_replicate`), as `--replicates-out` keeps them.
+    Keep,
     /// Judge a researcher's results (read from the file) against a theorem's closed form.
     Check(&'a Observed, TheoremId, &'a Path),
     /// Run only the blocks `first..end` of the replicates: a share of a big
@@ -167,8 +170,8 @@ pub(crate) struct Output {
     pub(crate) records: Records,
     /// The run's description (model, family, parameters, seed, ...; no warnings).
     pub(crate) meta: Map<String, Value>,
-    /// `replicate,generation,metric,value`, when asked for (`--replicates-out`).
-    pub(crate) replicates: Option<Table>,
+    /// Every replicate's values, when asked for (`--replicates-out`, [`Stage::Keep`]).
+    pub(crate) replicates: Option<Values>,
 }
 
 impl Produced {
@@ -205,15 +208,16 @@ pub struct Reply {
     pub table: Table,
     /// The run's description, ending with its `warnings` (each distinct note once).
     pub meta: Map<String, Value>,
-    /// `replicate,generation,metric,value`, when `--replicates-out` asked for them.
-    pub replicates: Option<Table>,
+    /// Every replicate's values, when asked for (`--replicates-out`, or the
+    /// Python package's `per_replicate`).
+    pub replicates: Option<Values>,
     /// The exit status of the command line: 0; 1 when a check failed; 3 when a sweep skipped cells.
     pub status: u8,
 }
 
 impl Reply {
     /// A reply whose description gets `warnings` at its end.
-    pub(crate) fn new(table: Table, mut meta: Map<String, Value>, warnings: &[String], replicates: Option<Table>, status: u8) -> Reply {
+    pub(crate) fn new(table: Table, mut meta: Map<String, Value>, warnings: &[String], replicates: Option<Values>, status: u8) -> Reply {
         meta.insert("warnings".into(), warnings.iter().map(|w| Value::from(w.as_str())).collect());
         Reply { table, meta, replicates, status }
     }
@@ -246,7 +250,7 @@ pub(crate) fn write_reply(reply: Reply, out: &OutputArgs, replicates_out: Option
     let bytes = encode(&reply.table, format, reply.meta.clone())?;
     match (replicates_out, &reply.replicates) {
         (Some(path), Some(replicates)) => {
-            let values = encode(replicates, file_format(path), reply.meta.clone())?;
+            let values = encode(&replicates.table(), file_format(path), reply.meta.clone())?;
             let mut files: Vec<(&Path, Writer<'_>)> = vec![(path, Box::new(|p: &Path| std::fs::write(p, &values)))];
             match &out.output {
                 Some(output) => files.push((output.as_path(), Box::new(|p: &Path| std::fs::write(p, &bytes)))),
@@ -332,8 +336,9 @@ pub(crate) fn simulation_output<M: Model>(
     stage: Stage<'_>,
 ) -> Result<Produced> {
     let mc = mc_args.monte_carlo()?;
-    let keep = mc_args.replicates_out.is_some();
-    let out_seconds = if keep { check_replicates_out(model.chain().width(), mc.replicates())? } else { 0.0 };
+    let written = mc_args.replicates_out.is_some();
+    let keep = written || stage == Stage::Keep;
+    let out_seconds = if written { check_replicates_out(model.chain().width(), mc.replicates())? } else { 0.0 };
     match stage {
         Stage::Estimate => {
             let seconds = check_simulation(&model, &mc, keeps(&model, &mc, keep), &budget().limits)?;
@@ -345,17 +350,18 @@ pub(crate) fn simulation_output<M: Model>(
             check_simulation(&model, &mc, keep, &budget().limits)?;
             return Ok(Produced::Part(mc.part(&model.chain(), first..end, keep)?));
         }
-        Stage::Run | Stage::Join(_) => {}
+        Stage::Run | Stage::Keep | Stage::Join(_) => {}
     }
     let run = match stage {
         Stage::Join(parts) => Run::joined(model, &mc, parts)?,
         _ => run(model, &mc, keep)?,
     };
     let records = records::simulation(&run, metrics, mc.seed(), Spelling::Flag);
-    let replicates = keep.then(|| records::replicates(&run, metrics));
     let mut extra = extra.to_vec();
     extra.extend([("seed", mc.seed().into()), ("replicates", mc.replicates().into())]);
-    Ok(Produced::Output(Output { records, meta: metadata(&run.model, &extra), replicates }))
+    let meta = metadata(&run.model, &extra);
+    let replicates = keep.then(|| Values::of(run, metrics));
+    Ok(Produced::Output(Output { records, meta, replicates }))
 }
 
 /// Bytes of memory and operations per row of `--replicates-out` (a row of

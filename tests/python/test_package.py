@@ -9,6 +9,7 @@ import subprocess
 import threading
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -46,13 +47,60 @@ def test_keyword_arguments_are_the_flags():
         "--fixed-design", "7", "--sigma", "1.0,0.5", "--allow-long"]
 
 
-def test_per_replicate_values_agree_with_the_summary():
-    summary, values = mc.simulate("linear", regime="replace", dim=3, samples=10, generations=4, replicates=100,
-                                  per_replicate=True)
-    assert list(values.columns) == ["replicate", "generation", "metric", "value"]
-    assert len(values) == 100 * 4
-    means = values.groupby("generation")["value"].mean()
-    assert means.to_numpy() == pytest.approx(summary["mean"].to_numpy(), rel=1e-12)
+def test_per_replicate_values_are_numpy_views_of_the_engines_buffer(tmp_path):
+    settings = ["--samples", "10", "--generations", "5", "--replicates", "300", "--seed", "4",
+                "--metric", "variance_ratio,mean_error"]
+    summary, values = mc.simulate("gaussian", samples=10, generations=5, replicates=300, seed=4,
+                                  metric=["variance_ratio", "mean_error"], per_replicate=True)
+    # Handed over without a copy: the array's memory belongs to the engine's buffer, and each
+    # metric's array is a view of it.
+    flat = values.array.base
+    assert not flat.flags.owndata and type(flat.base).__name__ == "PySliceContainer"
+    assert list(values) == ["variance_ratio", "mean_error"] and values.replicates == 300
+    assert values["variance_ratio"].shape == (300, 5) and np.shares_memory(values["mean_error"], flat)
+    assert not values["mean_error"].flags.writeable
+    assert list(values.generations) == [1, 2, 3, 4, 5]
+    with pytest.raises(KeyError, match="this run kept variance_ratio, mean_error"):
+        values["entropy"]
+    # The same numbers as the command line's --replicates-out, and their means are the summary's.
+    out, reps = tmp_path / "summary.parquet", tmp_path / "replicates.parquet"
+    done = subprocess.run([COLLAPSE, "simulate", "gaussian", *settings, "-o", str(out), "--replicates-out", str(reps)],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    pd.testing.assert_frame_equal(values.frame(), pd.read_parquet(reps))
+    pd.testing.assert_frame_equal(summary, pd.read_parquet(out))
+    for metric in values:
+        means = summary[summary["metric"] == metric]["mean"].to_numpy()
+        assert values[metric].mean(axis=0) == pytest.approx(means, rel=1e-12)
+
+
+def test_plot_writes_the_figure_and_returns_its_numbers(tmp_path):
+    frame = mc.plot("linear-replace", dir=tmp_path, replicates=200, seed=3)
+    assert {path.name for path in tmp_path.iterdir()} == {"linear-replace.svg", "linear-replace.png"}
+    assert list(frame.columns) == ["id", "panel", "series", "style", "x", "y", "low", "high"]
+    assert set(frame["id"]) == {"linear-replace"} and set(frame["style"]) >= {"theory", "simulation"}
+    figure = frame.attrs["metadata"]["figures"][0]
+    assert figure["files"] == [str(tmp_path / "linear-replace.svg"), str(tmp_path / "linear-replace.png")]
+    assert "seed 3" in figure["caption"] and "200" in figure["caption"]
+    # The numbers are the command line's --data.
+    data = tmp_path / "cli.csv"
+    done = subprocess.run([COLLAPSE, "plot", "linear-replace", "--dir", str(tmp_path / "cli"), "--replicates", "200",
+                           "--seed", "3", "--data", str(data)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    pd.testing.assert_frame_equal(frame.drop(columns="id"), pd.read_csv(data), check_dtype=False)
+    with pytest.raises(ValueError, match="--replicates = 1: a figure's band needs a standard error"):
+        mc.plot("linear-replace", dir=tmp_path, replicates=1)
+
+
+def test_files_are_not_written_by_keyword_and_docstrings_state_the_theorems():
+    with pytest.raises(ValueError, match="output = x.csv: the package returns the table instead of writing it"):
+        mc.theory("linear", regime="replace", output="x.csv")
+    with pytest.raises(ValueError, match="replicates_out = r.csv: .*per_replicate=True"):
+        mc.simulate("gaussian", replicates_out="r.csv")
+    listed = mc.theorems()
+    for function in (mc.theory, mc.simulate, mc.check):
+        for row in listed.itertuples():
+            assert f"{row.id}: {row.statement}." in function.__doc__
 
 
 def test_bad_arguments_raise_value_error_with_the_rule():
