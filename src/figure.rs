@@ -132,13 +132,45 @@ pub struct Figure {
     pub columns: usize,
     /// The panels, row by row.
     pub panels: Vec<Panel>,
+    /// The replicates per simulated setting.
+    pub replicates: u64,
+    /// The seed of the simulations.
+    pub seed: u64,
 }
 
 impl Figure {
     /// A figure whose caption is `settings` followed by how to read it, the
     /// replication of `mc` and the command that draws it.
     pub fn new(id: TheoremId, title: impl Into<String>, settings: &str, mc: &MonteCarlo, columns: usize, panels: Vec<Panel>) -> Self {
-        Figure { id, title: title.into(), caption: caption(settings, mc, id), columns, panels }
+        Figure {
+            id,
+            title: title.into(),
+            caption: caption(settings, mc, id),
+            columns,
+            panels,
+            replicates: mc.replicates(),
+            seed: mc.seed(),
+        }
+    }
+
+    /// The command that draws this figure again, bit for bit.
+    pub fn command(&self) -> String {
+        command(self.id, self.replicates, self.seed)
+    }
+
+    /// The description every file of the figure carries (SVG `<metadata>`,
+    /// PDF document information, PNG text chunks): `Title`, `Description`
+    /// (the caption), `Theorem`, `Replicates`, `Seed`, `Command`, `Software`.
+    pub fn metadata(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("Title", self.title.clone()),
+            ("Description", self.caption.clone()),
+            ("Theorem", self.id.to_string()),
+            ("Replicates", self.replicates.to_string()),
+            ("Seed", self.seed.to_string()),
+            ("Command", self.command()),
+            ("Software", format!("model-collapse {}", env!("CARGO_PKG_VERSION"))),
+        ]
     }
 
     /// The numbers behind the figure, one row per point:
@@ -178,9 +210,15 @@ pub struct FigureSpec {
 pub fn caption(settings: &str, mc: &MonteCarlo, id: TheoremId) -> String {
     format!(
         "{settings}. Lines: closed forms; dotted: bounds, limits and references; markers with bands (or bars): Monte Carlo \
-         mean +- 2 SE ({}). Command: collapse plot {id}",
-        replication(mc)
+         mean +- 2 SE ({}). Command: {}",
+        replication(mc),
+        command(id, mc.replicates(), mc.seed())
     )
+}
+
+/// `collapse plot ID --replicates R --seed S`.
+fn command(id: TheoremId, replicates: u64, seed: u64) -> String {
+    format!("collapse plot {id} --replicates {replicates} --seed {seed}")
 }
 
 /// `R replicates, seed S`, for captions.

@@ -11,13 +11,14 @@
 
 use crate::error::{Error, Result};
 use crate::figure::{Figure, Panel, Series, Style};
-use crate::output::{Writer, write_atomically_with, write_together};
+use crate::output::{Writer, write_together};
 use plotters::coord::Shift;
 use plotters::coord::ranged1d::{Ranged, ValueFormatter};
 use plotters::prelude::*;
 use plotters::style::FontStyle;
+use resvg::usvg;
 use std::path::Path;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 /// Pixels of one panel at scale 1 (SVG); PNG doubles every size.
 /// Sized so that a three-panel figure printed 7 inches wide keeps its tick labels above 5.5 pt
@@ -85,34 +86,81 @@ impl Scale {
 }
 
 /// The size in pixels of a figure's SVG (`scale = 1`) or PNG (`scale =` [`PNG_SCALE`]):
-/// panels in a grid, a title band above and a legend band below.
+/// a title band above a grid of panels, each with its own legend below it.
 pub fn canvas_size(figure: &Figure, scale: u32) -> (u32, u32) {
     canvas(figure, Scale(scale))
 }
 
 fn canvas(figure: &Figure, scale: Scale) -> (u32, u32) {
-    let columns = figure.columns.max(1);
-    let rows = figure.panels.len().div_ceil(columns);
-    let legend_rows = legend(figure).len().div_ceil(legend_columns(figure)) as u32;
-    let width = PANEL.0 * columns as u32;
-    (scale.px(width), scale.px(PANEL.1 * rows as u32 + 44 + 16 + 30 * legend_rows))
+    let layout = layout(figure);
+    let width = layout.iter().map(|p| p.legend.0 + p.legend.2).max().unwrap_or(PANEL.0);
+    let height = layout.iter().map(|p| p.legend.1 + p.legend.3).max().unwrap_or(TITLE + PANEL.1);
+    (scale.px(width), scale.px(height))
 }
 
-/// Legend columns: at most four, as many as the longest label allows in the
-/// figure's width (a DejaVu Sans character is at most about 0.62 em wide).
-fn legend_columns(figure: &Figure) -> usize {
-    let longest = legend(figure).iter().map(|e| e.label.chars().count()).max().unwrap_or(0) as f64;
-    let cell = LEGEND_SAMPLE + 24.0 + longest * 0.62 * LEGEND_TEXT as f64;
-    let width = f64::from(PANEL.0) * figure.columns.max(1) as f64;
-    ((width / cell).floor() as usize).clamp(1, 4)
+/// The height of the title band, at scale 1.
+const TITLE: u32 = 44;
+
+/// The height of one row of a legend, and the margin above and below a legend, at scale 1.
+const LEGEND_ROW: u32 = 30;
+const LEGEND_PAD: u32 = 8;
+
+/// Where a panel and its legend go, in pixels at scale 1: `(x, y, width, height)`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PanelLayout {
+    /// The panel's chart: title, axes and plot.
+    pub chart: (u32, u32, u32, u32),
+    /// The panel's legend, right below its chart and as wide.
+    pub legend: (u32, u32, u32, u32),
+    /// The legend's columns.
+    pub columns: usize,
+    /// The legend's labels, in order: one per distinct label and key of the panel's series.
+    pub labels: Vec<String>,
+}
+
+/// The figure's layout: panels in a grid under the title, each with its own
+/// legend under its chart (a legend says what that panel draws and nothing
+/// else); the legends of one row of panels are as tall as the tallest.
+pub fn layout(figure: &Figure) -> Vec<PanelLayout> {
+    let columns = figure.columns.max(1);
+    let mut out = Vec::new();
+    let mut top = TITLE;
+    for row in figure.panels.chunks(columns) {
+        let shapes: Vec<(usize, usize)> = row.iter().map(legend_shape).collect();
+        let rows = shapes.iter().map(|&(c, n)| n.div_ceil(c) as u32).max().unwrap_or(0);
+        let band = if rows == 0 { 0 } else { 2 * LEGEND_PAD + LEGEND_ROW * rows };
+        for (k, (panel, (cols, _))) in row.iter().zip(shapes).enumerate() {
+            let x = PANEL.0 * k as u32;
+            out.push(PanelLayout {
+                chart: (x, top, PANEL.0, PANEL.1),
+                legend: (x, top + PANEL.1, PANEL.0, band),
+                columns: cols,
+                labels: legend(panel).iter().map(|e| e.label.to_string()).collect(),
+            });
+        }
+        top += PANEL.1 + band;
+    }
+    out
+}
+
+/// A panel legend's columns and entries: two columns when its longest label
+/// fits half the panel's width (a DejaVu Sans character is at most about
+/// 0.62 em wide), else one.
+fn legend_shape(panel: &Panel) -> (usize, usize) {
+    let entries = legend(panel);
+    let longest = entries.iter().map(|e| e.label.chars().count()).max().unwrap_or(0) as f64;
+    let cell = 16.0 + LEGEND_SAMPLE + 8.0 + longest * 0.62 * LEGEND_TEXT as f64;
+    let columns = if 2.0 * cell <= f64::from(PANEL.0) { 2 } else { 1 };
+    (columns, entries.len())
 }
 
 /// Legend text size and the width of a legend sample, at scale 1.
 const LEGEND_TEXT: u32 = 17;
 const LEGEND_SAMPLE: f64 = 40.0;
 
-/// Renders `figure` to an SVG document.
-pub fn svg(figure: &Figure) -> Result<String> {
+/// The figure as plotters draws it: an SVG document whose text is still text
+/// in the bundled font (what [`render`] reads). Tests read its labels.
+pub fn drawing(figure: &Figure) -> Result<String> {
     fonts()?;
     let scale = Scale(1);
     let mut text = String::new();
@@ -124,33 +172,185 @@ pub fn svg(figure: &Figure) -> Result<String> {
     Ok(text)
 }
 
-/// Writes `figure` as SVG to `path`, atomically.
-pub fn write_svg(figure: &Figure, path: &Path) -> Result<()> {
-    let text = svg(figure)?;
-    write_atomically_with(path, |tmp| std::fs::write(tmp, text.as_bytes()))
+/// A figure in the three formats, all from one drawing, each carrying the
+/// figure's description ([`Figure::metadata`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rendered {
+    /// SVG with every glyph as a path: it looks the same wherever it is opened.
+    pub svg: String,
+    /// PDF (one page the figure's size, in points), its text selectable in the embedded font.
+    pub pdf: Vec<u8>,
+    /// PNG at [`PNG_SCALE`] times the SVG's pixels.
+    pub png: Vec<u8>,
 }
 
-/// Writes `figure` as PNG (twice the SVG's pixel size) to `path`, atomically.
-pub fn write_png(figure: &Figure, path: &Path) -> Result<()> {
-    fonts()?;
-    write_atomically_with(path, |tmp| png(figure, tmp))
+/// Renders `figure` as SVG, PDF and PNG.
+pub fn render(figure: &Figure) -> Result<Rendered> {
+    let tree = read_svg(&drawing(figure)?)?;
+    let meta = figure.metadata();
+    Ok(Rendered { svg: svg_document(&tree, &meta), pdf: pdf_document(&tree, &meta)?, png: png_image(&tree, &meta)? })
 }
 
-/// Draws `figure` as PNG into the file `path` (fonts registered).
-fn png(figure: &Figure, path: &Path) -> std::io::Result<()> {
-    let scale = Scale(PNG_SCALE);
-    let root = BitMapBackend::new(path, canvas(figure, scale)).into_drawing_area();
-    draw(&root, figure, scale).and_then(|_| root.present()).map_err(|e| std::io::Error::other(e.to_string()))
-}
-
-/// Writes `figure` as SVG and PNG, and the `more` files beside them (the
+/// Writes `figure` as SVG, PDF and PNG, and the `more` files beside them (the
 /// numbers behind it), all together or none ([`write_together`]).
-pub fn write_files<'a>(figure: &'a Figure, svg_path: &'a Path, png_path: &'a Path, more: Vec<(&'a Path, Writer<'a>)>) -> Result<()> {
-    let text = svg(figure)?;
-    let mut files: Vec<(&Path, Writer<'_>)> =
-        vec![(svg_path, Box::new(move |p| std::fs::write(p, text.as_bytes()))), (png_path, Box::new(|p| png(figure, p)))];
+pub fn write_files<'a>(figure: &'a Figure, paths: [&'a Path; 3], more: Vec<(&'a Path, Writer<'a>)>) -> Result<()> {
+    let Rendered { svg, pdf, png } = render(figure)?;
+    let [svg_path, pdf_path, png_path] = paths;
+    let mut files: Vec<(&Path, Writer<'_>)> = vec![
+        (svg_path, Box::new(move |p| std::fs::write(p, svg.as_bytes()))),
+        (pdf_path, Box::new(move |p| std::fs::write(p, &pdf))),
+        (png_path, Box::new(move |p| std::fs::write(p, &png))),
+    ];
     files.extend(more);
     write_together(files)
+}
+
+/// The bundled fonts as the SVG reader sees them, `sans-serif` being DejaVu Sans.
+fn font_database() -> Arc<usvg::fontdb::Database> {
+    static DATABASE: OnceLock<Arc<usvg::fontdb::Database>> = OnceLock::new();
+    DATABASE
+        .get_or_init(|| {
+            let mut db = usvg::fontdb::Database::new();
+            db.load_font_data(dejavu::sans::regular().to_vec());
+            db.load_font_data(dejavu::sans::bold().to_vec());
+            db.set_sans_serif_family("DejaVu Sans");
+            Arc::new(db)
+        })
+        .clone()
+}
+
+/// Reads a drawing, its text laid out in the bundled font.
+fn read_svg(drawing: &str) -> Result<usvg::Tree> {
+    let options = usvg::Options { fontdb: font_database(), ..usvg::Options::default() };
+    usvg::Tree::from_str(drawing, &options).map_err(|e| Error::Render(format!("cannot read the drawing: {e}")))
+}
+
+/// Text for XML content.
+fn xml(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+/// The SVG document: every glyph a path, and the description as `<title>`
+/// (the figure's title), `<desc>` (its caption) and `<metadata>` (all of it, as JSON).
+fn svg_document(tree: &usvg::Tree, meta: &[(&str, String)]) -> String {
+    // Coordinates to a hundredth of a pixel: finer than any screen or printer shows.
+    let body = tree.to_string(&usvg::WriteOptions { coordinates_precision: 2, ..usvg::WriteOptions::default() });
+    let field = |key: &str| meta.iter().find(|(k, _)| *k == key).map_or(String::new(), |(_, v)| xml(v));
+    let json: serde_json::Map<String, serde_json::Value> = meta.iter().map(|(k, v)| (k.to_string(), v.as_str().into())).collect();
+    let head = format!(
+        "<title>{}</title><desc>{}</desc><metadata id=\"model-collapse\">{}</metadata>",
+        field("Title"),
+        field("Description"),
+        xml(&serde_json::Value::Object(json).to_string())
+    );
+    match body.find("<svg").and_then(|start| body[start..].find('>').map(|end| start + end + 1)) {
+        Some(at) => format!("{}{head}{}", &body[..at], &body[at..]),
+        None => body,
+    }
+}
+
+/// The PNG image at [`PNG_SCALE`], its description in text chunks (UTF-8).
+fn png_image(tree: &usvg::Tree, meta: &[(&str, String)]) -> Result<Vec<u8>> {
+    let size = tree.size().to_int_size().scale_by(PNG_SCALE as f32).ok_or_else(|| Error::Render("the figure has no size".into()))?;
+    let mut pixmap =
+        resvg::tiny_skia::Pixmap::new(size.width(), size.height()).ok_or_else(|| Error::Render("the figure has no size".into()))?;
+    pixmap.fill(resvg::tiny_skia::Color::WHITE);
+    resvg::render(tree, resvg::tiny_skia::Transform::from_scale(PNG_SCALE as f32, PNG_SCALE as f32), &mut pixmap.as_mut());
+    // Opaque on white, so the premultiplied pixels are the straight ones.
+    let rgba: Vec<u8> = pixmap
+        .pixels()
+        .iter()
+        .flat_map(|p| {
+            let c = p.demultiply();
+            [c.red(), c.green(), c.blue(), c.alpha()]
+        })
+        .collect();
+    let mut bytes = Vec::new();
+    let failed = |e: png::EncodingError| Error::Render(format!("cannot encode the PNG: {e}"));
+    {
+        let mut encoder = png::Encoder::new(&mut bytes, size.width(), size.height());
+        encoder.set_color(png::ColorType::Rgba);
+        encoder.set_depth(png::BitDepth::Eight);
+        encoder.set_compression(png::Compression::Best);
+        encoder.set_adaptive_filter(png::AdaptiveFilterType::Adaptive);
+        for (key, value) in meta {
+            encoder.add_itxt_chunk(key.to_string(), value.clone()).map_err(failed)?;
+        }
+        let mut writer = encoder.write_header().map_err(failed)?;
+        writer.write_image_data(&rgba).map_err(failed)?;
+        writer.finish().map_err(failed)?;
+    }
+    Ok(bytes)
+}
+
+/// The PDF document: one page the drawing's size (one pixel is one point),
+/// the drawing as a form with its glyphs as paths (like the SVG's, and so
+/// that the file is the same bytes every time: the converter writes embedded
+/// fonts in no fixed order), and the description in the document
+/// information (Title, Subject: the caption, Keywords: the id, seed and
+/// replicates, Creator: the command).
+fn pdf_document(tree: &usvg::Tree, meta: &[(&str, String)]) -> Result<Vec<u8>> {
+    use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, TextStr};
+    let options = svg2pdf::ConversionOptions { embed_text: false, ..svg2pdf::ConversionOptions::default() };
+    let (chunk, form) = svg2pdf::to_chunk(tree, options).map_err(|e| Error::Render(format!("cannot convert the drawing to PDF: {e}")))?;
+    let mut next = Ref::new(1);
+    let (catalog, pages, page, content, info) = (next.bump(), next.bump(), next.bump(), next.bump(), next.bump());
+    let mut renumbered = std::collections::HashMap::new();
+    let chunk = chunk.renumber(|old| *renumbered.entry(old).or_insert_with(|| next.bump()));
+    let form = renumbered.get(&form).copied().ok_or_else(|| Error::Render("the converted drawing lost its form".into()))?;
+    let (w, h) = (tree.size().width(), tree.size().height());
+    let mut pdf = Pdf::new();
+    pdf.catalog(catalog).pages(pages);
+    pdf.pages(pages).kids([page]).count(1);
+    let mut p = pdf.page(page);
+    p.media_box(Rect::new(0.0, 0.0, w, h)).parent(pages).contents(content);
+    p.resources().x_objects().pair(Name(b"Figure"), form);
+    p.finish();
+    let mut stream = Content::new();
+    stream.transform([w, 0.0, 0.0, h, 0.0, 0.0]).x_object(Name(b"Figure"));
+    pdf.stream(content, &stream.finish());
+    pdf.extend(&chunk);
+    let field = |key: &str| meta.iter().find(|(k, _)| *k == key).map_or("", |(_, v)| v.as_str());
+    let mut document = pdf.document_info(info);
+    document.title(TextStr(field("Title"))).subject(TextStr(field("Description"))).creator(TextStr(field("Command")));
+    document.keywords(TextStr(
+        &meta
+            .iter()
+            .filter(|(k, _)| !["Title", "Description", "Command"].contains(k))
+            .map(|(k, v)| format!("{k}: {v}"))
+            .collect::<Vec<_>>()
+            .join("; "),
+    ));
+    document.producer(TextStr(field("Software")));
+    document.finish();
+    Ok(sorted_resources(pdf.finish()))
+}
+
+/// The PDF with the entries of every resource dictionary in name order: the
+/// converter writes them in a hash map's order, which changes from run to
+/// run. Each entry is one line (`/xo12 30 0 R`) and sorting lines keeps the
+/// file's length and every object's offset; streams are left alone (a
+/// resource dictionary's opening line, `/XObject <<`, is never in one).
+fn sorted_resources(pdf: Vec<u8>) -> Vec<u8> {
+    const OPENINGS: [&[u8]; 5] = [b"/XObject <<", b"/ExtGState <<", b"/Pattern <<", b"/Shading <<", b"/Font <<"];
+    let entry = |line: &[u8]| {
+        let text = line.trim_ascii();
+        text.starts_with(b"/") && text.ends_with(b" 0 R") && text.iter().filter(|&&b| b == b' ').count() == 3
+    };
+    let mut out = Vec::with_capacity(pdf.len());
+    let mut lines = pdf.split_inclusive(|&b| b == b'\n').peekable();
+    while let Some(line) = lines.next() {
+        out.extend_from_slice(line);
+        if OPENINGS.iter().any(|o| line.trim_ascii() == *o) {
+            let mut run: Vec<&[u8]> = Vec::new();
+            while let Some(next) = lines.next_if(|l| entry(l) && l.ends_with(b"\n")) {
+                run.push(next);
+            }
+            run.sort();
+            run.iter().for_each(|l| out.extend_from_slice(l));
+        }
+    }
+    out
 }
 
 fn drawing_error<E: std::error::Error + Send + Sync>(figure: &Figure, e: DrawingAreaErrorKind<E>) -> Error {
@@ -161,16 +361,15 @@ type Drawn<DB> = std::result::Result<(), DrawingAreaErrorKind<<DB as DrawingBack
 
 fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, figure: &Figure, scale: Scale) -> Drawn<DB> {
     root.fill(&WHITE)?;
-    let (title, rest) = root.split_vertically(scale.px(44));
+    let (title, _) = root.split_vertically(scale.px(TITLE));
     let (size, _) = title_size(&title, figure, scale)?;
     title.draw_text(&figure.title, &scale.bold(size), (scale.px(12) as i32, scale.px(10) as i32))?;
-    let columns = figure.columns.max(1);
-    let rows = figure.panels.len().div_ceil(columns);
-    let (grid, legend_area) = rest.split_vertically(scale.px(PANEL.1 * rows as u32));
-    for (area, panel) in grid.split_evenly((rows, columns)).iter().zip(&figure.panels) {
-        draw_panel(area, panel, scale)?;
+    let area = |(x, y, w, h): (u32, u32, u32, u32)| root.clone().shrink((scale.px(x), scale.px(y)), (scale.px(w), scale.px(h)));
+    for (panel, place) in figure.panels.iter().zip(layout(figure)) {
+        draw_panel(&area(place.chart), panel, scale)?;
+        draw_legend(&area(place.legend), panel, place.columns, scale)?;
     }
-    draw_legend(&legend_area, figure, scale)
+    Ok(())
 }
 
 /// One legend entry: a label and key with the styles drawn under them (a
@@ -209,10 +408,10 @@ pub fn title_fits(figure: &Figure) -> Result<bool> {
     title_size(&root, figure, Scale(1)).map(|(_, fits)| fits).map_err(|e| drawing_error(figure, e))
 }
 
-/// The entries of the legend, one per distinct (label, key), in order of appearance.
-fn legend(figure: &Figure) -> Vec<Entry<'_>> {
+/// The entries of a panel's legend, one per distinct (label, key), in order of appearance.
+fn legend(panel: &Panel) -> Vec<Entry<'_>> {
     let mut entries: Vec<Entry> = Vec::new();
-    for s in figure.panels.iter().flat_map(|p| &p.series).filter(|s| !s.label.is_empty()) {
+    for s in panel.series.iter().filter(|s| !s.label.is_empty()) {
         let i = match entries.iter().position(|e| e.label == s.label && e.key == s.key) {
             Some(i) => i,
             None => {
@@ -231,13 +430,12 @@ fn legend(figure: &Figure) -> Vec<Entry<'_>> {
     entries
 }
 
-fn draw_legend<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, figure: &Figure, scale: Scale) -> Drawn<DB> {
-    let columns = legend_columns(figure);
+fn draw_legend<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Panel, columns: usize, scale: Scale) -> Drawn<DB> {
     let (width, _) = area.dim_in_pixel();
     let cell = width / columns as u32;
-    for (i, entry) in legend(figure).into_iter().enumerate() {
+    for (i, entry) in legend(panel).into_iter().enumerate() {
         let x = (cell * (i % columns) as u32 + scale.px(16)) as i32;
-        let y = (scale.px(8) + scale.px(30) * (i / columns) as u32) as i32;
+        let y = (scale.px(LEGEND_PAD) + scale.px(LEGEND_ROW) * (i / columns) as u32) as i32;
         let mid = y + scale.px(10) as i32;
         let (h, w) = (scale.px(7) as i32, scale.px(LEGEND_SAMPLE as u32) as i32);
         if entry.simulated && entry.sparse {

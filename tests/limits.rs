@@ -177,7 +177,7 @@ fn a_figure_is_written_with_its_data_or_not_at_all() {
     let out =
         collapse(&["plot", "categorical-fixation", "--replicates", "20", "--data", data.to_str().unwrap(), "--dir", dir.to_str().unwrap()]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(names(&dir), ["categorical-fixation.png", "categorical-fixation.svg", "numbers.csv"]);
+    assert_eq!(names(&dir), ["categorical-fixation.pdf", "categorical-fixation.png", "categorical-fixation.svg", "numbers.csv"]);
     assert!(std::fs::read_to_string(&data).unwrap().starts_with("panel,series,style,x,y,low,high"));
     let empty = scratch("figure-refused");
     refused(&["plot", "categorical-fixation", "--replicates", "1000000000000", "--dir", empty.to_str().unwrap()], &["--replicates"]);

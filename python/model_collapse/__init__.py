@@ -197,10 +197,12 @@ def plot(theorem: str = "all", **settings: Any) -> pd.DataFrame:
     """Draws a theorem's figure, or ``"all"`` of them with their gallery
     ``README.md`` (``collapse plot``): the closed form as a line over the Monte
     Carlo mean and its band of two standard errors, written as
-    ``<dir>/<id>.svg`` and ``.png``.
+    ``<dir>/<id>.svg``, ``.pdf`` and ``.png``, each carrying the caption, seed
+    and command in its metadata.
 
     ``settings`` are the flags of ``collapse plot --help``: ``dir`` (default
-    ``plots``), ``data`` (also write the numbers as CSV), ``replicates``,
+    ``figures``; a gallery such as ``plots/`` only with ``update_gallery=True``),
+    ``data`` (also write the numbers as CSV), ``replicates``,
     ``seed``, ``threads``. Returns the numbers behind the figures, one row per
     point (``id, panel, series, style, x, y, low, high``; ``style`` is
     ``theory`` for a closed form's line, ``simulation`` for a Monte Carlo mean

@@ -62,7 +62,7 @@ const EXAMPLES: &str = "Examples:
   collapse sweep examples/gerstgrasser-sweep.toml --shard 1/2 -o part1.parquet   (and 2/2; then:)
   collapse merge part1.parquet part2.parquet -o grid.parquet
   collapse simulate gaussian --samples 20 --replicates 500 --replicates-out chains.parquet -o summary.csv
-  collapse plot all                                 every figure into plots/, with the gallery
+  collapse plot all --dir plots --update-gallery    every figure into the gallery plots/
   collapse plot categorical-tail-loss --data tail-loss.csv";
 
 const FORMAT_HELP: &str = "Output format: csv, json, parquet or table. Default: the extension of -o FILE (.csv, .json, .parquet); else table when stdout is a terminal, csv otherwise";
@@ -205,11 +205,12 @@ enum Command {
     /// status 1 when any assertion fails.
     Verify(VerifyArgs),
     /// Draw the figures: each theorem's closed form as a line over the Monte Carlo mean and its
-    /// band of two standard errors, as <DIR>/<id>.svg (papers) and .png (slides)
+    /// band of two standard errors, as <DIR>/<id>.svg and .pdf (papers) and .png (slides)
     ///
-    /// `collapse plot all` regenerates every figure and the gallery <DIR>/README.md. Each
-    /// caption states the parameters, the seed and the replicates. A progress bar shows on
-    /// stderr when it is a terminal.
+    /// `collapse plot all` draws every figure and the gallery <DIR>/README.md. Each caption
+    /// states the parameters, the seed, the replicates and the command, and every file carries
+    /// them in its metadata. The committed gallery plots/ is replaced only with
+    /// --update-gallery. A progress bar shows on stderr when it is a terminal.
     Plot(plot::PlotArgs),
     /// List the registered theorems: id, statement, source, proof file and check
     List {

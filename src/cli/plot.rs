@@ -1,4 +1,4 @@
-//! `collapse plot`: the figures, theory over simulation, as SVG and PNG.
+//! `collapse plot`: the figures, theory over simulation, as SVG, PDF and PNG.
 
 use super::tables::{Reply, check_target, print_out, progress_bar};
 use super::{budget, monte_carlo};
@@ -20,9 +20,15 @@ pub(crate) struct PlotArgs {
     /// A theorem id (see `collapse list`), or `all` for every figure and the gallery
     /// <DIR>/README.md
     id: String,
-    /// Where the figures go: <DIR>/<id>.svg and <DIR>/<id>.png
-    #[arg(long, default_value = "plots", value_name = "DIR")]
+    /// Where the figures go: <DIR>/<id>.svg, <DIR>/<id>.pdf and <DIR>/<id>.png. A folder that
+    /// holds a gallery (plots/, with the README.md that `plot all` writes) is refused unless
+    /// --update-gallery says to replace its figures
+    #[arg(long, default_value = "figures", value_name = "DIR")]
     dir: PathBuf,
+    /// Replace the figures of the gallery in --dir (to regenerate the committed plots/:
+    /// `collapse plot all --dir plots --update-gallery`)
+    #[arg(long)]
+    update_gallery: bool,
     /// Also write the numbers behind the figure (panel,series,style,x,y,low,high): a CSV file
     /// for one id, a directory of <id>.csv files for `all`
     #[arg(long, value_name = "PATH")]
@@ -83,6 +89,7 @@ fn draw_all(args: &PlotArgs) -> Result<(Vec<Drawn>, Option<PathBuf>)> {
         }
     };
     check_budget(&specs, args)?;
+    check_gallery(&args.dir, args.update_gallery)?;
     std::fs::create_dir_all(&args.dir).map_err(|e| Error::io("create", args.dir.display(), e).for_parameter("dir"))?;
     match (&args.data, specs.len() > 1) {
         (Some(data), true) => std::fs::create_dir_all(data).map_err(|e| Error::io("create", data.display(), e).for_parameter("data"))?,
@@ -104,6 +111,22 @@ fn draw_all(args: &PlotArgs) -> Result<(Vec<Drawn>, Option<PathBuf>)> {
     let figures: Vec<&Figure> = drawn.iter().map(|d| &d.figure).collect();
     write_atomically(&readme, &gallery(&figures)).map_err(|e| e.for_parameter("dir"))?;
     Ok((drawn, Some(readme)))
+}
+
+/// The first line of a gallery's README.md, which `plot all` writes.
+const GALLERY_HEADING: &str = "# Figures\n";
+
+/// Refuses to write into a gallery (a folder whose README.md `plot all`
+/// wrote) unless asked to update it: its figures are committed, and another
+/// seed or setting would silently replace them.
+fn check_gallery(dir: &Path, update: bool) -> Result<()> {
+    let readme = std::fs::read_to_string(dir.join("README.md")).unwrap_or_default();
+    if update || !readme.starts_with(GALLERY_HEADING) {
+        return Ok(());
+    }
+    let rule = "holds a gallery of figures (its README.md was written by `collapse plot all`); write elsewhere with \
+                --dir DIR, or replace its figures with --update-gallery";
+    Err(Error::invalid("dir", dir.display(), rule))
 }
 
 /// Seconds of work of one figure at its default replicates, on one core: every
@@ -136,37 +159,41 @@ fn draw(id: TheoremId, spec: &FigureSpec, args: &PlotArgs) -> Result<Drawn> {
     let mc = monte_carlo(args.replicates.unwrap_or(spec.replicates), args.seed, args.threads)?;
     let figure = (spec.build)(&mc)?;
     let path = |ext: &str| args.dir.join(format!("{id}.{ext}"));
-    let (svg, png) = (path("svg"), path("png"));
+    let (svg, pdf, png) = (path("svg"), path("pdf"), path("png"));
     let data = args.data.as_ref().map(|data| if args.id == "all" { data.join(format!("{id}.csv")) } else { data.clone() });
     let csv = figure.to_table().to_csv();
     let more: Vec<(&Path, Writer<'_>)> = match &data {
         Some(file) => vec![(file.as_path(), Box::new(|p: &Path| std::fs::write(p, csv.as_bytes())))],
         None => Vec::new(),
     };
-    write_files(&figure, &svg, &png, more).map_err(|e| match &e {
+    write_files(&figure, [&svg, &pdf, &png], more).map_err(|e| match &e {
         Error::Io { path, .. } if data.as_ref().is_some_and(|d| d.display().to_string() == *path) => e.for_parameter("data"),
         _ => e.for_parameter("dir"),
     })?;
-    Ok(Drawn { figure, files: [svg, png].into_iter().chain(data).collect() })
+    Ok(Drawn { figure, files: [svg, pdf, png].into_iter().chain(data).collect() })
 }
 
 /// `plots/README.md`: every figure embedded, with its caption and command.
 fn gallery(figures: &[&Figure]) -> String {
-    let mut text = String::from(
-        "# Figures\n\nEvery figure draws a theorem's closed form as a line over the Monte Carlo mean (markers) and its band of \
+    let mut text = String::from(GALLERY_HEADING);
+    text.push_str(
+        "\nEvery figure draws a theorem's closed form as a line over the Monte Carlo mean (markers) and its band of \
          two standard errors, with the bound where one exists. Each is named by its theorem id; the proof is \
-         `proofs/<id>.md`. SVG for papers, PNG for slides. Regenerate them all with `collapse plot all` \
-         (`cargo run --release -- plot all`); `--data DIR` also writes the numbers behind each figure as CSV.\n\
+         `proofs/<id>.md`. SVG (text as paths) and PDF for papers, PNG for slides; each file carries the caption, \
+         the seed and the command in its metadata. Regenerate them all with `collapse plot all --dir plots \
+         --update-gallery` (`cargo run --release -- plot all --dir plots --update-gallery`); `--data DIR` also \
+         writes the numbers behind each figure as CSV.\n\
          This file is generated by that command.\n",
     );
     for f in figures {
         let link = Path::new(f.id.as_str());
         text.push_str(&format!(
-            "\n## {id}\n\n![{title}]({png})\n\n{caption}. [SVG]({svg}), [proof](../proofs/{id}.md).\n",
+            "\n## {id}\n\n![{title}]({png})\n\n{caption}. [SVG]({svg}), [PDF]({pdf}), [proof](../proofs/{id}.md).\n",
             id = f.id,
             title = f.title,
             png = link.with_extension("png").display(),
             svg = link.with_extension("svg").display(),
+            pdf = link.with_extension("pdf").display(),
             caption = f.caption,
         ));
     }

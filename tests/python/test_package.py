@@ -76,11 +76,11 @@ def test_per_replicate_values_are_numpy_views_of_the_engines_buffer(tmp_path):
 
 def test_plot_writes_the_figure_and_returns_its_numbers(tmp_path):
     frame = mc.plot("linear-replace", dir=tmp_path, replicates=200, seed=3)
-    assert {path.name for path in tmp_path.iterdir()} == {"linear-replace.svg", "linear-replace.png"}
+    assert {path.name for path in tmp_path.iterdir()} == {"linear-replace.svg", "linear-replace.pdf", "linear-replace.png"}
     assert list(frame.columns) == ["id", "panel", "series", "style", "x", "y", "low", "high"]
     assert set(frame["id"]) == {"linear-replace"} and set(frame["style"]) >= {"theory", "simulation"}
     figure = frame.attrs["metadata"]["figures"][0]
-    assert figure["files"] == [str(tmp_path / "linear-replace.svg"), str(tmp_path / "linear-replace.png")]
+    assert figure["files"] == [str(tmp_path / f"linear-replace.{ext}") for ext in ("svg", "pdf", "png")]
     assert "seed 3" in figure["caption"] and "200" in figure["caption"]
     # The numbers are the command line's --data.
     data = tmp_path / "cli.csv"
