@@ -35,6 +35,39 @@ pub struct Observed {
 const REPLICATES: [&str; 3] = ["replicate", "generation", "value"];
 const SUMMARIES: [&str; 4] = ["generation", "mean", "std_error", "replicates"];
 
+/// The metric a data table's rows are of: the one asked for, or the only one
+/// in its `metric` column (none without the column); a table that mixes
+/// several needs `--metric`.
+pub fn chosen_metric(table: &Table, metric: Option<&str>, file: &str) -> Result<Option<String>> {
+    let Some(k) = table.columns.iter().position(|c| c == "metric") else { return Ok(metric.map(str::to_string)) };
+    if let Some(m) = metric {
+        return Ok(Some(m.to_string()));
+    }
+    let mut names: Vec<String> = table.rows.iter().map(|r| r[k].csv_text()).collect();
+    names.sort();
+    names.dedup();
+    match names.as_slice() {
+        [one] => Ok(Some(one.clone())),
+        _ => Err(Error::invalid("data", file, format!("mixes the metrics {}: choose one with {}", names.join(", "), param("metric")))),
+    }
+}
+
+/// The number in row `row` (0-based) and column `name` of a data table, or
+/// `None` when it is empty; text, a flag or a non-finite number is an error
+/// naming the line (the header is line 1) and the column.
+pub fn number(table: &Table, row: usize, name: &str, file: &str) -> Result<Option<f64>> {
+    let k = table.columns.iter().position(|c| c == name).ok_or_else(|| Error::invalid("data", file, format!("has no column {name}")))?;
+    let at = format!("line {}, column {name}", row + 2);
+    match &table.rows[row][k] {
+        Cell::Int(x) => Ok(Some(*x as f64)),
+        Cell::Num(x) if x.is_finite() => Ok(Some(*x)),
+        Cell::Num(x) => Err(Error::invalid("data", file, format!("{at}: {x} is not a finite number"))),
+        Cell::Missing => Ok(None),
+        Cell::Text(s) => Err(Error::invalid("data", file, format!("{at}: `{s}` is not a number"))),
+        Cell::Bool(b) => Err(Error::invalid("data", file, format!("{at}: `{b}` is not a number"))),
+    }
+}
+
 /// Reads a data table: its layout from its columns, every cell checked. When
 /// the table has a `metric` column, `metric` picks its rows (needed when it
 /// holds several). `file` names the data in errors.
@@ -56,43 +89,14 @@ pub fn observe(table: &Table, metric: Option<&str>, file: &str) -> Result<Observ
     }
     let column = |name: &str| table.columns.iter().position(|c| c == name);
     let metric_column = column("metric");
-    let chosen = match (metric_column, metric) {
-        (Some(k), None) => {
-            let mut names: Vec<String> = table.rows.iter().map(|r| r[k].csv_text()).collect();
-            names.dedup();
-            names.sort();
-            names.dedup();
-            match names.as_slice() {
-                [one] => Some(one.clone()),
-                _ => {
-                    return Err(Error::invalid(
-                        "data",
-                        file,
-                        format!("mixes the metrics {}: choose one with {}", names.join(", "), param("metric")),
-                    ));
-                }
-            }
-        }
-        (_, Some(m)) => Some(m.to_string()),
-        (None, None) => None,
-    };
+    let chosen = chosen_metric(table, metric, file)?;
     let rows: Vec<(usize, &Vec<Cell>)> =
         table.rows.iter().enumerate().filter(|(_, r)| metric_column.is_none_or(|k| Some(r[k].csv_text()) == chosen)).collect();
     if rows.is_empty() {
         return Err(Error::invalid("data", file, format!("has no rows of metric {}", chosen.unwrap_or_default())));
     }
-    let cell = |row: usize, name: &str| -> Result<f64> {
-        let k = column(name).unwrap_or_default();
-        // Line numbers count the header as line 1.
-        let at = format!("line {}, column {name}", row + 2);
-        match &table.rows[row][k] {
-            Cell::Int(x) => Ok(*x as f64),
-            Cell::Num(x) if x.is_finite() => Ok(*x),
-            Cell::Num(x) => Err(Error::invalid("data", file, format!("{at}: {x} is not a finite number"))),
-            Cell::Missing => Err(Error::invalid("data", file, format!("{at}: empty"))),
-            Cell::Text(s) => Err(Error::invalid("data", file, format!("{at}: `{s}` is not a number"))),
-            Cell::Bool(b) => Err(Error::invalid("data", file, format!("{at}: `{b}` is not a number"))),
-        }
+    let cell = |row: usize, name: &str| {
+        number(table, row, name, file)?.ok_or_else(|| Error::invalid("data", file, format!("line {}, column {name}: empty", row + 2)))
     };
     let generation = |row: usize| -> Result<u64> {
         let g = cell(row, "generation")?;

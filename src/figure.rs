@@ -119,11 +119,12 @@ impl Panel {
     }
 }
 
-/// A whole figure: its id (the theorem it draws), panels, and what made it.
+/// A whole figure: its id (the theorem it draws, or the data file's name),
+/// panels, and what made it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Figure {
-    /// The theorem id; the files are `plots/<id>.svg` and `.png`.
-    pub id: TheoremId,
+    /// The theorem id, or the stem of the data file drawn; the files are `<id>.svg`, `.pdf` and `.png`.
+    pub id: String,
     /// The figure's title.
     pub title: String,
     /// Parameters, seed and replicates, in one paragraph (the gallery's caption).
@@ -132,45 +133,42 @@ pub struct Figure {
     pub columns: usize,
     /// The panels, row by row.
     pub panels: Vec<Panel>,
-    /// The replicates per simulated setting.
-    pub replicates: u64,
-    /// The seed of the simulations.
-    pub seed: u64,
+    /// The replicates per simulated setting, when known.
+    pub replicates: Option<u64>,
+    /// The seed of the simulations, when known.
+    pub seed: Option<u64>,
+    /// The command that draws this figure again.
+    pub command: String,
 }
 
 impl Figure {
     /// A figure whose caption is `settings` followed by how to read it, the
     /// replication of `mc` and the command that draws it.
     pub fn new(id: TheoremId, title: impl Into<String>, settings: &str, mc: &MonteCarlo, columns: usize, panels: Vec<Panel>) -> Self {
+        let command = format!("collapse plot {id} --replicates {} --seed {}", mc.replicates(), mc.seed());
         Figure {
-            id,
+            id: id.to_string(),
             title: title.into(),
-            caption: caption(settings, mc, id),
+            caption: caption(settings, &replication(mc), &command),
             columns,
             panels,
-            replicates: mc.replicates(),
-            seed: mc.seed(),
+            replicates: Some(mc.replicates()),
+            seed: Some(mc.seed()),
+            command,
         }
-    }
-
-    /// The command that draws this figure again, bit for bit.
-    pub fn command(&self) -> String {
-        command(self.id, self.replicates, self.seed)
     }
 
     /// The description every file of the figure carries (SVG `<metadata>`,
     /// PDF document information, PNG text chunks): `Title`, `Description`
-    /// (the caption), `Theorem`, `Replicates`, `Seed`, `Command`, `Software`.
+    /// (the caption), `Figure` (the id), `Replicates` and `Seed` when known,
+    /// `Command`, `Software`.
     pub fn metadata(&self) -> Vec<(&'static str, String)> {
-        vec![
-            ("Title", self.title.clone()),
-            ("Description", self.caption.clone()),
-            ("Theorem", self.id.to_string()),
-            ("Replicates", self.replicates.to_string()),
-            ("Seed", self.seed.to_string()),
-            ("Command", self.command()),
-            ("Software", format!("model-collapse {}", env!("CARGO_PKG_VERSION"))),
-        ]
+        let mut meta = vec![("Title", self.title.clone()), ("Description", self.caption.clone()), ("Figure", self.id.clone())];
+        meta.extend(self.replicates.map(|r| ("Replicates", r.to_string())));
+        meta.extend(self.seed.map(|s| ("Seed", s.to_string())));
+        meta.push(("Command", self.command.clone()));
+        meta.push(("Software", format!("model-collapse {}", env!("CARGO_PKG_VERSION"))));
+        meta
     }
 
     /// The numbers behind the figure, one row per point:
@@ -207,18 +205,11 @@ pub struct FigureSpec {
 }
 
 /// A figure's caption: its settings, how to read it, its replication and its command.
-pub fn caption(settings: &str, mc: &MonteCarlo, id: TheoremId) -> String {
+pub fn caption(settings: &str, replication: &str, command: &str) -> String {
     format!(
         "{settings}. Lines: closed forms; dotted: bounds, limits and references; markers with bands (or bars): Monte Carlo \
-         mean +- 2 SE ({}). Command: {}",
-        replication(mc),
-        command(id, mc.replicates(), mc.seed())
+         mean +- 2 SE ({replication}). Command: {command}"
     )
-}
-
-/// `collapse plot ID --replicates R --seed S`.
-fn command(id: TheoremId, replicates: u64, seed: u64) -> String {
-    format!("collapse plot {id} --replicates {replicates} --seed {seed}")
 }
 
 /// `R replicates, seed S`, for captions.

@@ -53,6 +53,7 @@ pub mod budget;
 pub mod catalog;
 pub mod check;
 pub mod cli;
+pub mod data_figure;
 pub mod error;
 pub mod figure;
 pub mod frame;

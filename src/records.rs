@@ -125,28 +125,31 @@ pub fn theory<M: Model>(model: &M, spelling: Spelling) -> Result<Records> {
     Ok(records)
 }
 
+/// The columns of a simulation's records after the model, its family and its parameters.
+pub const SIMULATION_COLUMNS: [&str; 16] = [
+    "seed",
+    "replicates",
+    "generation",
+    "metric",
+    "theorem",
+    "exactness",
+    "theory",
+    "mean",
+    "std_error",
+    "ci_low",
+    "ci_high",
+    "z",
+    "median",
+    "median_theory",
+    "reliable",
+    "note",
+];
+
 /// The Monte Carlo summary of `metrics` of `run` beside their closed forms:
 /// `model,family,<parameters>,seed,replicates,generation,metric,theorem,
 /// exactness,theory,mean,std_error,ci_low,ci_high,z,median,median_theory,reliable,note`.
 pub fn simulation<M: Model>(run: &Run<M>, metrics: &[M::Metric], seed: u64, spelling: Spelling) -> Records {
-    let rest = [
-        "seed",
-        "replicates",
-        "generation",
-        "metric",
-        "theorem",
-        "exactness",
-        "theory",
-        "mean",
-        "std_error",
-        "ci_low",
-        "ci_high",
-        "z",
-        "median",
-        "median_theory",
-        "reliable",
-        "note",
-    ];
+    let rest = SIMULATION_COLUMNS;
     let model = &run.model;
     let mut records = Records::new(&columns(model, &rest));
     let first = *model.generations().start();

@@ -31,7 +31,7 @@ fn build(id: &str) -> Figure {
 
 /// The drawing (before its glyphs become paths) holds every title and label.
 fn check_drawing(figure: &Figure, text: &str) {
-    let id = figure.id;
+    let id = &figure.id;
     let mut labels = vec![figure.title.as_str()];
     for p in &figure.panels {
         labels.extend([p.title.as_str(), p.x_label.as_str(), p.y_label.as_str()]);
@@ -61,7 +61,7 @@ fn texts(drawing: &str) -> Vec<(f64, f64, String)> {
 /// Each panel's legend lists that panel's series and nothing else, and its
 /// labels are drawn inside the legend's box, right under the panel's chart.
 fn check_legends(figure: &Figure, drawing: &str) {
-    let id = figure.id;
+    let id = &figure.id;
     let places = layout(figure);
     assert_eq!(places.len(), figure.panels.len(), "{id}: one place per panel");
     let drawn = texts(drawing);
@@ -91,14 +91,14 @@ fn check_legends(figure: &Figure, drawing: &str) {
 
 /// The SVG: the figure's size, every glyph a path, the description in `<title>`, `<desc>` and `<metadata>`.
 fn check_svg(figure: &Figure, text: &str) {
-    let id = figure.id;
+    let id = &figure.id;
     assert!(text.trim_start().starts_with("<svg") && text.trim_end().ends_with("</svg>"), "{id}: not an SVG document");
     let (w, h) = canvas_size(figure, 1);
     assert!(text.contains(&format!("width=\"{w}\"")) && text.contains(&format!("height=\"{h}\"")), "{id}: SVG size");
     assert!(!text.contains("<text") && !text.contains("font-family"), "{id}: the SVG still needs a font");
     assert!(text.contains(&format!("<title>{}</title>", xml(&figure.title))), "{id}: the SVG's title");
     assert!(text.contains(&format!("<desc>{}</desc>", xml(&figure.caption))), "{id}: the SVG's caption");
-    assert!(text.contains("<metadata id=\"model-collapse\">") && text.contains(&xml(&figure.command())), "{id}: the SVG's metadata");
+    assert!(text.contains("<metadata id=\"model-collapse\">") && text.contains(&xml(&figure.command)), "{id}: the SVG's metadata");
 }
 
 fn xml(text: &str) -> String {
@@ -108,7 +108,7 @@ fn xml(text: &str) -> String {
 /// The PDF opens in an independent reader (lopdf): one page the figure's size
 /// in points, and the description in its document information.
 fn check_pdf(figure: &Figure, pdf: &[u8]) {
-    let id = figure.id;
+    let id = &figure.id;
     assert!(pdf.starts_with(b"%PDF-") && pdf.trim_ascii_end().ends_with(b"%%EOF"), "{id}: not a PDF file");
     let document = lopdf::Document::load_mem(pdf).unwrap_or_else(|e| panic!("{id}: the PDF does not read: {e}"));
     let pages = document.get_pages();
@@ -121,12 +121,12 @@ fn check_pdf(figure: &Figure, pdf: &[u8]) {
     let text = |key: &[u8]| lopdf::decode_text_string(info.get(key).unwrap()).unwrap();
     assert_eq!(text(b"Title"), figure.title, "{id}: the PDF's title");
     assert_eq!(text(b"Subject"), figure.caption, "{id}: the PDF's subject (the caption)");
-    assert_eq!(text(b"Creator"), figure.command(), "{id}: the PDF's creator (the command)");
-    assert!(text(b"Keywords").contains(&format!("Seed: {}", figure.seed)), "{id}: the PDF's keywords");
+    assert_eq!(text(b"Creator"), figure.command, "{id}: the PDF's creator (the command)");
+    assert!(text(b"Keywords").contains(&format!("Figure: {id}")), "{id}: the PDF's keywords");
 }
 
 fn check_png(figure: &Figure, bytes: &[u8]) {
-    let id = figure.id;
+    let id = &figure.id;
     let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
     let mut reader = decoder.read_info().unwrap();
     let mut pixels = vec![0; reader.output_buffer_size()];
@@ -154,9 +154,9 @@ fn check_png(figure: &Figure, bytes: &[u8]) {
 fn every_figure_renders_to_svg_pdf_and_png() {
     for (id, _) in figures() {
         let figure = build(id.as_str());
-        assert_eq!(figure.id, id);
+        assert_eq!(figure.id, id.as_str());
         assert!(!figure.panels.is_empty() && figure.panels.iter().all(|p| !p.series.is_empty()), "{id}: an empty panel");
-        assert!(figure.caption.contains(&figure.command()), "{id}: the caption lacks its command");
+        assert!(figure.caption.contains(&figure.command), "{id}: the caption lacks its command");
         assert!(figure.caption.contains(&format!("{REPLICATES} replicates, seed 5")), "{id}: the caption lacks its replication");
         assert!(figure.title.starts_with(id.as_str()), "{id}: the title `{}` does not name the theorem", figure.title);
         assert!(figure.panels.iter().flat_map(|p| &p.series).any(|s| s.style == Style::Theory), "{id}: no closed form is drawn");
@@ -186,7 +186,7 @@ fn cli_writes_figure_and_data_and_rejects_unknown_ids() {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_collapse"))
         .args(["plot", "categorical-fixation", "--replicates", "40", "--dir"])
         .arg(&dir)
-        .arg("--data")
+        .arg("--data-out")
         .arg(&data)
         .output()
         .unwrap();
@@ -214,5 +214,55 @@ fn cli_writes_figure_and_data_and_rejects_unknown_ids() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.starts_with("error: unknown theorem id `no-such-theorem`; known ids: all, "), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+fn collapse(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_collapse")).args(args).output().unwrap()
+}
+
+#[test]
+fn a_sweep_becomes_a_figure_in_one_command() {
+    let dir = temp_dir("data");
+    let grid = dir.join("grid.parquet");
+    let (grid_text, dir_text) = (grid.to_str().unwrap(), dir.to_str().unwrap());
+    let sweep = ["sweep", "--family", "linear", "--vary", "dim=1,5", "--vary", "regime=replace,accumulate", "--set", "generations=8"];
+    let out = collapse(&[&sweep[..], &["--replicates", "60", "-o", grid_text]].concat());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = collapse(&["plot", "--data", grid_text, "--facet", "regime", "--dir", dir_text, "--data-out", &format!("{dir_text}/n.csv")]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    // The figure's numbers are the table's: a theory line and a mean with its band per dim, a panel per regime.
+    let numbers = std::fs::read_to_string(dir.join("n.csv")).unwrap();
+    assert!(numbers.starts_with("panel,series,style,x,y,low,high\n"), "{numbers}");
+    for (panel, series) in [("regime = replace", "dim = 1"), ("regime = accumulate", "dim = 5")] {
+        for style in ["theory", "simulation"] {
+            let rows = numbers.lines().filter(|l| l.starts_with(&format!("{panel},{series},{style},"))).count();
+            assert_eq!(rows, 8, "{panel} {series} {style}: one point per generation\n{numbers}");
+        }
+    }
+    let pdf = std::fs::read(dir.join("grid.pdf")).unwrap();
+    let document = lopdf::Document::load_mem(&pdf).unwrap();
+    let info = document.trailer.get(b"Info").and_then(|r| document.dereference(r)).unwrap().1.as_dict().unwrap().clone();
+    let creator = lopdf::decode_text_string(info.get(b"Creator").unwrap()).unwrap();
+    assert_eq!(creator, format!("collapse plot --data {grid_text} --facet regime"));
+    let subject = lopdf::decode_text_string(info.get(b"Subject").unwrap()).unwrap();
+    assert!(subject.contains("(sweep of 4 cells of simulate linear, seed 1, 60 replicates)"), "{subject}");
+    // Clear errors: an unknown facet, too many series, a file that is not a table of results.
+    let refused = |args: &[&str], says: &str| {
+        let out = collapse(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(says), "{args:?}: {err}");
+    };
+    refused(&["plot", "--data", grid_text, "--facet", "sigma2", "--dir", dir_text], "--facet = sigma2: is not a column of");
+    refused(&["plot", "--data", grid_text, "--where", "dim", "--dir", dir_text], "--where = dim: must be NAME=VALUE");
+    refused(&["plot", "linear-replace", "--data", grid_text], "cannot be used with");
+    let numbers_path = dir.join("n.csv");
+    refused(&["plot", "--data", numbers_path.to_str().unwrap(), "--dir", dir_text], "a figure needs generation and theory or mean");
+    let wide = dir.join("wide.csv");
+    let many = ["sweep", "--family", "gaussian", "--command", "theory", "--vary", "samples=5,6,7,8,9,10,11", "--set", "generations=3"];
+    assert!(collapse(&[&many[..], &["-o", wide.to_str().unwrap()]].concat()).status.success());
+    refused(&["plot", "--data", wide.to_str().unwrap(), "--metric", "variance_ratio", "--dir", dir_text], "gives 7 series per panel");
+    refused(&["plot", "--data", wide.to_str().unwrap(), "--dir", dir_text], "mixes the metrics");
     std::fs::remove_dir_all(&dir).unwrap();
 }

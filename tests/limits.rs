@@ -174,8 +174,16 @@ fn output_writes_through_devices_and_symlinks_and_replaces_regular_files_whole()
 fn a_figure_is_written_with_its_data_or_not_at_all() {
     let dir = scratch("figure");
     let data = dir.join("numbers.csv");
-    let out =
-        collapse(&["plot", "categorical-fixation", "--replicates", "20", "--data", data.to_str().unwrap(), "--dir", dir.to_str().unwrap()]);
+    let out = collapse(&[
+        "plot",
+        "categorical-fixation",
+        "--replicates",
+        "20",
+        "--data-out",
+        data.to_str().unwrap(),
+        "--dir",
+        dir.to_str().unwrap(),
+    ]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(names(&dir), ["categorical-fixation.pdf", "categorical-fixation.png", "categorical-fixation.svg", "numbers.csv"]);
     assert!(std::fs::read_to_string(&data).unwrap().starts_with("panel,series,style,x,y,low,high"));
@@ -184,8 +192,8 @@ fn a_figure_is_written_with_its_data_or_not_at_all() {
     // A --data path that cannot be written is found before the work starts.
     let missing = empty.join("no-such-dir").join("numbers.csv");
     refused(
-        &["plot", "categorical-fixation", "--replicates", "20", "--dir", empty.to_str().unwrap(), "--data", missing.to_str().unwrap()],
-        &["--data"],
+        &["plot", "categorical-fixation", "--replicates", "20", "--dir", empty.to_str().unwrap(), "--data-out", missing.to_str().unwrap()],
+        &["--data-out"],
     );
     assert!(names(&empty).is_empty(), "nothing written: {:?}", names(&empty));
     std::fs::remove_dir_all(&dir).unwrap();

@@ -193,25 +193,43 @@ def simulate(family: str, *, per_replicate: bool = False, **settings: Any) -> Un
     return frame, Replicates(*replicates)
 
 
-def plot(theorem: str = "all", **settings: Any) -> pd.DataFrame:
-    """Draws a theorem's figure, or ``"all"`` of them with their gallery
-    ``README.md`` (``collapse plot``): the closed form as a line over the Monte
-    Carlo mean and its band of two standard errors, written as
+def plot(
+    theorem: Optional[str] = None, *, data: Union[str, os.PathLike[str], pd.DataFrame, None] = None, **settings: Any
+) -> pd.DataFrame:
+    """Draws a theorem's figure, or ``"all"`` of them (the default) with their
+    gallery ``README.md`` (``collapse plot``): the closed form as a line over
+    the Monte Carlo mean and its band of two standard errors, written as
     ``<dir>/<id>.svg``, ``.pdf`` and ``.png``, each carrying the caption, seed
     and command in its metadata.
 
+    Or draws your own table instead of a theorem: ``data`` is the output of
+    ``sweep``, ``simulate``, ``theory`` or ``check`` (a DataFrame, or a CSV or
+    Parquet file); its ``theory`` column becomes lines, its ``mean`` column
+    markers with a band of two ``std_error``, one series per setting of the
+    parameters that vary, with ``facet="regime"`` one panel per value,
+    ``where=["sigma=1.0"]`` to keep some rows, ``metric`` to pick one, and
+    ``log_y=True``.
+
     ``settings`` are the flags of ``collapse plot --help``: ``dir`` (default
     ``figures``; a gallery such as ``plots/`` only with ``update_gallery=True``),
-    ``data`` (also write the numbers as CSV), ``replicates``,
-    ``seed``, ``threads``. Returns the numbers behind the figures, one row per
-    point (``id, panel, series, style, x, y, low, high``; ``style`` is
-    ``theory`` for a closed form's line, ``simulation`` for a Monte Carlo mean
-    with its band ``low..high``, ``bound`` for a bound, ``thin`` for single
-    chains), to redraw them with matplotlib;
-    ``frame.attrs["metadata"]["figures"]`` gives each figure's title, caption
-    and files.
+    ``data_out`` (also write the numbers as CSV), ``replicates``, ``seed``,
+    ``threads``. Returns the numbers behind the figures, one row per point
+    (``id, panel, series, style, x, y, low, high``; ``style`` is ``theory``
+    for a closed form's line, ``simulation`` for a Monte Carlo mean with its
+    band ``low..high``, ``bound`` for a bound, ``thin`` for single chains), to
+    redraw them with matplotlib; ``frame.attrs["metadata"]["figures"]`` gives
+    each figure's title, caption and files.
     """
-    return _run(["plot", theorem, *_settings(settings)])[0]
+    if data is None:
+        return _run(["plot", theorem or "all", *_settings(settings)])[0]
+    if theorem is not None:
+        raise ValueError(f"theorem = {theorem}: give a theorem or data, not both")
+    if isinstance(data, pd.DataFrame):
+        with tempfile.TemporaryDirectory() as folder:
+            path = os.path.join(folder, "data.parquet")
+            data.to_parquet(path, index=False)
+            return _run(["plot", "--data", path, *_settings(settings)])[0]
+    return _run(["plot", "--data", os.fspath(data), *_settings(settings)])[0]
 
 
 def sweep(

@@ -63,7 +63,8 @@ const EXAMPLES: &str = "Examples:
   collapse merge part1.parquet part2.parquet -o grid.parquet
   collapse simulate gaussian --samples 20 --replicates 500 --replicates-out chains.parquet -o summary.csv
   collapse plot all --dir plots --update-gallery    every figure into the gallery plots/
-  collapse plot categorical-tail-loss --data tail-loss.csv";
+  collapse plot categorical-tail-loss --data-out tail-loss.csv
+  collapse plot --data grid.parquet --facet regime --log-y   a sweep's table as a figure";
 
 const FORMAT_HELP: &str = "Output format: csv, json, parquet or table. Default: the extension of -o FILE (.csv, .json, .parquet); else table when stdout is a terminal, csv otherwise";
 

@@ -1,16 +1,18 @@
 //! `collapse plot`: the figures, theory over simulation, as SVG, PDF and PNG.
 
-use super::tables::{Reply, check_target, print_out, progress_bar};
+use super::tables::{PARQUET_KEY, Reply, check_target, print_out, progress_bar};
 use super::{budget, monte_carlo};
 use crate::budget::{Cost, Culprit, OPERATIONS_PER_SECOND};
 use crate::catalog;
+use crate::data_figure::{self, DataPlot};
 use crate::error::{Error, Result};
 use crate::figure::{Figure, FigureSpec};
+use crate::frame::read_table;
 use crate::model::TheoremId;
 use crate::output::{Cell, Table, Writer, write_atomically};
 use crate::plot::write_files;
 use clap::Args;
-use serde_json::{Map, json};
+use serde_json::{Map, Value, json};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -18,8 +20,28 @@ use std::process::ExitCode;
 #[derive(Args)]
 pub(crate) struct PlotArgs {
     /// A theorem id (see `collapse list`), or `all` for every figure and the gallery
-    /// <DIR>/README.md
-    id: String,
+    /// <DIR>/README.md; or none, with --data
+    #[arg(required_unless_present = "data")]
+    id: Option<String>,
+    /// Draw a table instead of a theorem: the output of `collapse sweep`, `simulate`, `theory` or
+    /// `check` (CSV or Parquet). The theory column is drawn as lines, the mean column as markers
+    /// with a band of two standard errors, one series per setting of the parameters that vary,
+    /// into <DIR>/<FILE's name>.svg, .pdf and .png
+    #[arg(long, value_name = "FILE", conflicts_with = "id")]
+    data: Option<PathBuf>,
+    /// With --data: the metric to draw, when the table has several
+    #[arg(long, requires = "data")]
+    metric: Option<String>,
+    /// With --data: one panel per value of this parameter (a column, e.g. regime)
+    #[arg(long, value_name = "PARAMETER", requires = "data")]
+    facet: Option<String>,
+    /// With --data: only the rows where the column NAME holds VALUE (repeatable, or several
+    /// separated by commas), e.g. to draw one sigma of a sweep
+    #[arg(long = "where", value_name = "NAME=VALUE", requires = "data", value_delimiter = ',')]
+    filters: Vec<String>,
+    /// With --data: a logarithmic vertical axis
+    #[arg(long, requires = "data")]
+    log_y: bool,
     /// Where the figures go: <DIR>/<id>.svg, <DIR>/<id>.pdf and <DIR>/<id>.png. A folder that
     /// holds a gallery (plots/, with the README.md that `plot all` writes) is refused unless
     /// --update-gallery says to replace its figures
@@ -30,9 +52,9 @@ pub(crate) struct PlotArgs {
     #[arg(long)]
     update_gallery: bool,
     /// Also write the numbers behind the figure (panel,series,style,x,y,low,high): a CSV file
-    /// for one id, a directory of <id>.csv files for `all`
+    /// for one figure, a directory of <id>.csv files for `all`
     #[arg(long, value_name = "PATH")]
-    data: Option<PathBuf>,
+    data_out: Option<PathBuf>,
     /// Replicates per simulated setting (default: each figure's own, see the captions)
     #[arg(long)]
     replicates: Option<u64>,
@@ -81,7 +103,14 @@ struct Drawn {
 /// Draws the figures `args` asks for and writes their files (and, for
 /// `all`, the gallery, whose path comes back too).
 fn draw_all(args: &PlotArgs) -> Result<(Vec<Drawn>, Option<PathBuf>)> {
-    let specs = match args.id.as_str() {
+    if let Some(data) = &args.data {
+        check_gallery(&args.dir, args.update_gallery)?;
+        check_target("data_out", args.data_out.as_deref())?;
+        let figure = data_figure(data, args)?;
+        std::fs::create_dir_all(&args.dir).map_err(|e| Error::io("create", args.dir.display(), e).for_parameter("dir"))?;
+        return Ok((vec![write_figure(figure, args, args.data_out.clone())?], None));
+    }
+    let specs = match args.id.as_deref().unwrap_or("all") {
         "all" => catalog::figures(),
         id => {
             let entry = catalog::find(id).map_err(|_| Error::UnknownTheorem { id: id.into(), known: catalog::known(&["all"]) })?;
@@ -91,9 +120,9 @@ fn draw_all(args: &PlotArgs) -> Result<(Vec<Drawn>, Option<PathBuf>)> {
     check_budget(&specs, args)?;
     check_gallery(&args.dir, args.update_gallery)?;
     std::fs::create_dir_all(&args.dir).map_err(|e| Error::io("create", args.dir.display(), e).for_parameter("dir"))?;
-    match (&args.data, specs.len() > 1) {
-        (Some(data), true) => std::fs::create_dir_all(data).map_err(|e| Error::io("create", data.display(), e).for_parameter("data"))?,
-        (Some(data), false) => check_target("data", Some(data))?,
+    match (&args.data_out, specs.len() > 1) {
+        (Some(out), true) => std::fs::create_dir_all(out).map_err(|e| Error::io("create", out.display(), e).for_parameter("data_out"))?,
+        (Some(out), false) => check_target("data_out", Some(out))?,
         (None, _) => {}
     }
     let progress = progress_bar(specs.len() as u64, "figures");
@@ -154,23 +183,69 @@ fn check_budget(specs: &[(TheoremId, FigureSpec)], args: &PlotArgs) -> Result<()
     limits.check(Cost::new(memory, work), threads, &Culprit::new("replicates", replicates as f64, 4000.0)).map(|_| ())
 }
 
-/// Computes one figure and writes its files together: SVG, PNG and, when asked, its data.
+/// Computes one theorem's figure and writes its files.
 fn draw(id: TheoremId, spec: &FigureSpec, args: &PlotArgs) -> Result<Drawn> {
     let mc = monte_carlo(args.replicates.unwrap_or(spec.replicates), args.seed, args.threads)?;
-    let figure = (spec.build)(&mc)?;
-    let path = |ext: &str| args.dir.join(format!("{id}.{ext}"));
+    let numbers = args.data_out.as_ref().map(|out| if specs_are_all(args) { out.join(format!("{id}.csv")) } else { out.clone() });
+    write_figure((spec.build)(&mc)?, args, numbers)
+}
+
+/// Whether the command draws every figure.
+fn specs_are_all(args: &PlotArgs) -> bool {
+    args.data.is_none() && args.id.as_deref().unwrap_or("all") == "all"
+}
+
+/// The figure of a table (`--data`).
+fn data_figure(data: &Path, args: &PlotArgs) -> Result<Figure> {
+    let (table, meta) = read_table(data, "data")?;
+    let described = meta.iter().find(|(k, _)| k == PARQUET_KEY).and_then(|(_, v)| serde_json::from_str::<Value>(v).ok());
+    let filters = args
+        .filters
+        .iter()
+        .map(|f| {
+            f.split_once('=')
+                .map(|(n, v)| (n.trim().to_string(), v.trim().to_string()))
+                .ok_or_else(|| Error::invalid("where", f, "must be NAME=VALUE, a column and one of its values"))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let mut command = format!("collapse plot --data {}", data.display());
+    for (flag, value) in [("--metric", &args.metric), ("--facet", &args.facet)] {
+        if let Some(v) = value {
+            command += &format!(" {flag} {v}");
+        }
+    }
+    for f in &args.filters {
+        command += &format!(" --where {f}");
+    }
+    if args.log_y {
+        command += " --log-y";
+    }
+    let plot = DataPlot {
+        file: data.display().to_string(),
+        id: data.file_stem().map_or("data".into(), |s| s.to_string_lossy().into_owned()),
+        metric: args.metric.clone(),
+        facet: args.facet.clone(),
+        filters,
+        log_y: args.log_y,
+        command,
+    };
+    data_figure::figure(&table, described.as_ref().and_then(Value::as_object), &plot)
+}
+
+/// Writes a figure's files together: SVG, PDF, PNG and, when asked, its numbers.
+fn write_figure(figure: Figure, args: &PlotArgs, numbers: Option<PathBuf>) -> Result<Drawn> {
+    let path = |ext: &str| args.dir.join(format!("{}.{ext}", figure.id));
     let (svg, pdf, png) = (path("svg"), path("pdf"), path("png"));
-    let data = args.data.as_ref().map(|data| if args.id == "all" { data.join(format!("{id}.csv")) } else { data.clone() });
     let csv = figure.to_table().to_csv();
-    let more: Vec<(&Path, Writer<'_>)> = match &data {
+    let more: Vec<(&Path, Writer<'_>)> = match &numbers {
         Some(file) => vec![(file.as_path(), Box::new(|p: &Path| std::fs::write(p, csv.as_bytes())))],
         None => Vec::new(),
     };
     write_files(&figure, [&svg, &pdf, &png], more).map_err(|e| match &e {
-        Error::Io { path, .. } if data.as_ref().is_some_and(|d| d.display().to_string() == *path) => e.for_parameter("data"),
+        Error::Io { path, .. } if numbers.as_ref().is_some_and(|d| d.display().to_string() == *path) => e.for_parameter("data_out"),
         _ => e.for_parameter("dir"),
     })?;
-    Ok(Drawn { figure, files: [svg, pdf, png].into_iter().chain(data).collect() })
+    Ok(Drawn { figure, files: [svg, pdf, png].into_iter().chain(numbers).collect() })
 }
 
 /// `plots/README.md`: every figure embedded, with its caption and command.
@@ -181,7 +256,7 @@ fn gallery(figures: &[&Figure]) -> String {
          two standard errors, with the bound where one exists. Each is named by its theorem id; the proof is \
          `proofs/<id>.md`. SVG (text as paths) and PDF for papers, PNG for slides; each file carries the caption, \
          the seed and the command in its metadata. Regenerate them all with `collapse plot all --dir plots \
-         --update-gallery` (`cargo run --release -- plot all --dir plots --update-gallery`); `--data DIR` also \
+         --update-gallery` (`cargo run --release -- plot all --dir plots --update-gallery`); `--data-out DIR` also \
          writes the numbers behind each figure as CSV.\n\
          This file is generated by that command.\n",
     );

@@ -82,14 +82,25 @@ def test_plot_writes_the_figure_and_returns_its_numbers(tmp_path):
     figure = frame.attrs["metadata"]["figures"][0]
     assert figure["files"] == [str(tmp_path / f"linear-replace.{ext}") for ext in ("svg", "pdf", "png")]
     assert "seed 3" in figure["caption"] and "200" in figure["caption"]
-    # The numbers are the command line's --data.
+    # The numbers are the command line's --data-out.
     data = tmp_path / "cli.csv"
     done = subprocess.run([COLLAPSE, "plot", "linear-replace", "--dir", str(tmp_path / "cli"), "--replicates", "200",
-                           "--seed", "3", "--data", str(data)], capture_output=True, text=True)
+                           "--seed", "3", "--data-out", str(data)], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     pd.testing.assert_frame_equal(frame.drop(columns="id"), pd.read_csv(data), check_dtype=False)
     with pytest.raises(ValueError, match="--replicates = 1: a figure's band needs a standard error"):
         mc.plot("linear-replace", dir=tmp_path, replicates=1)
+    # A sweep's DataFrame becomes a figure: a panel per regime, a series per dim.
+    grid = mc.sweep(family="linear", vary={"dim": [1, 5], "regime": ["replace", "accumulate"]}, set={"generations": 6},
+                    replicates=50)
+    numbers = mc.plot(data=grid, facet="regime", dir=tmp_path / "grid")
+    assert set(numbers["panel"]) == {"regime = replace", "regime = accumulate"}
+    assert set(numbers["series"]) == {"dim = 1", "dim = 5"} and len(numbers) == 2 * 2 * 2 * 6
+    assert (tmp_path / "grid" / "data.pdf").is_file()
+    one = mc.plot(data=grid, where=["dim=5", "regime=accumulate"], dir=tmp_path / "grid")
+    assert set(one["series"]) == {"test_error"} and len(one) == 2 * 6
+    with pytest.raises(ValueError, match="--facet = sigma2: is not a column"):
+        mc.plot(data=grid, facet="sigma2", dir=tmp_path / "grid")
 
 
 def test_files_are_not_written_by_keyword_and_docstrings_state_the_theorems():

@@ -20,6 +20,7 @@ USAGE = textwrap.dedent('''
     grid: pd.DataFrame = mc.sweep(family="linear", vary={"dim": [1, 10]}, replicates=100)
     judged: pd.DataFrame = mc.check("linear-replace", "results.csv", dim=5, samples=20, regime="replace")
     figure: pd.DataFrame = mc.plot("linear-replace", dir="figures")
+    drawn: pd.DataFrame = mc.plot(data=grid, facet="regime", log_y=True)
     listed: pd.DataFrame = mc.theorems()
 ''')
 
