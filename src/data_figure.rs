@@ -106,6 +106,7 @@ pub fn figure(table: &Table, meta: Option<&Map<String, Value>>, plot: &DataPlot)
         panels.push(panel);
     }
     let columns = panels.len().min(3);
+    let panel_count = panels.len();
     let described = meta.map(describe).unwrap_or_default();
     let caption = format!(
         "Data: {file}{described}. Lines: the theory column; markers with bands (or bars): the mean column +- 2 std_error. \
@@ -122,6 +123,8 @@ pub fn figure(table: &Table, meta: Option<&Map<String, Value>>, plot: &DataPlot)
         replicates: number_of("replicates"),
         seed: number_of("seed"),
         command: plot.command.clone(),
+        // Every panel draws the same metric: one scale.
+        shared_y: vec![(0..panel_count).collect()],
     })
 }
 

@@ -139,6 +139,9 @@ pub struct Figure {
     pub seed: Option<u64>,
     /// The command that draws this figure again.
     pub command: String,
+    /// Groups of panels (indices) that compare one quantity and so share one
+    /// vertical scale.
+    pub shared_y: Vec<Vec<usize>>,
 }
 
 impl Figure {
@@ -155,7 +158,14 @@ impl Figure {
             replicates: Some(mc.replicates()),
             seed: Some(mc.seed()),
             command,
+            shared_y: Vec::new(),
         }
+    }
+
+    /// The figure with the panels of each group sharing one vertical scale.
+    pub fn sharing_y(mut self, groups: &[&[usize]]) -> Self {
+        self.shared_y = groups.iter().map(|g| g.to_vec()).collect();
+        self
     }
 
     /// The description every file of the figure carries (SVG `<metadata>`,

@@ -365,8 +365,8 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, figure: &Figure, scal
     let (size, _) = title_size(&title, figure, scale)?;
     title.draw_text(&figure.title, &scale.bold(size), (scale.px(12) as i32, scale.px(10) as i32))?;
     let area = |(x, y, w, h): (u32, u32, u32, u32)| root.clone().shrink((scale.px(x), scale.px(y)), (scale.px(w), scale.px(h)));
-    for (panel, place) in figure.panels.iter().zip(layout(figure)) {
-        draw_panel(&area(place.chart), panel, scale)?;
+    for (k, (panel, place)) in figure.panels.iter().zip(layout(figure)).enumerate() {
+        draw_panel(&area(place.chart), figure, k, scale)?;
         draw_legend(&area(place.legend), panel, place.columns, scale)?;
     }
     Ok(())
@@ -539,10 +539,15 @@ fn range(values: impl Iterator<Item = f64>, log: bool) -> (f64, f64) {
     (if lo == 0.0 { 0.0 } else { lo - pad }, hi + pad)
 }
 
-fn panel_ranges(panel: &Panel) -> ((f64, f64), (f64, f64)) {
-    let points = || panel.series.iter().flat_map(|s| &s.points);
-    let xs = range(points().map(|p| p.x), panel.x_log);
-    let ys = range(points().flat_map(|p| [p.y].into_iter().chain(p.band.map(|b| b.0)).chain(p.band.map(|b| b.1))), panel.y_log);
+/// The ranges of panel `k`'s axes: its own points on the horizontal axis;
+/// on the vertical one, those of every panel it shares that axis with
+/// ([`Figure::shared_y`]), so that compared panels have one scale.
+pub fn panel_ranges(figure: &Figure, k: usize) -> ((f64, f64), (f64, f64)) {
+    let panel = &figure.panels[k];
+    let xs = range(panel.series.iter().flat_map(|s| &s.points).map(|p| p.x), panel.x_log);
+    let group = figure.shared_y.iter().find(|g| g.contains(&k)).cloned().unwrap_or_else(|| vec![k]);
+    let heights = group.iter().filter_map(|&j| figure.panels.get(j)).flat_map(|p| &p.series).flat_map(|s| &s.points);
+    let ys = range(heights.flat_map(|p| [p.y].into_iter().chain(p.band.map(|b| b.0)).chain(p.band.map(|b| b.1))), panel.y_log);
     (xs, ys)
 }
 
@@ -561,8 +566,9 @@ fn tick(v: &f64) -> String {
     if text.is_empty() || text == "-" { format!("{v:.1e}") } else { text.to_string() }
 }
 
-fn draw_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Panel, scale: Scale) -> Drawn<DB> {
-    let ((x0, x1), (y0, y1)) = panel_ranges(panel);
+fn draw_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, figure: &Figure, k: usize, scale: Scale) -> Drawn<DB> {
+    let panel = &figure.panels[k];
+    let ((x0, x1), (y0, y1)) = panel_ranges(figure, k);
     let mut builder = ChartBuilder::on(area);
     builder
         .caption(&panel.title, scale.text(19))

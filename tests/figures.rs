@@ -7,7 +7,7 @@
 use model_collapse::catalog::{figures, find};
 use model_collapse::figure::{Figure, Style};
 use model_collapse::mc::MonteCarlo;
-use model_collapse::plot::{PNG_SCALE, Rendered, canvas_size, drawing, layout, render, title_fits};
+use model_collapse::plot::{PNG_SCALE, Rendered, canvas_size, drawing, layout, panel_ranges, render, title_fits};
 use std::path::PathBuf;
 
 /// Few replicates: these tests check the drawing, not the statistics.
@@ -89,6 +89,20 @@ fn check_legends(figure: &Figure, drawing: &str) {
     }
 }
 
+/// Panels that compare one quantity share one vertical scale: the same
+/// label, the same kind of axis and the same range.
+fn check_shared_scales(figure: &Figure) {
+    let id = &figure.id;
+    for group in &figure.shared_y {
+        let first = &figure.panels[group[0]];
+        for &k in group {
+            let panel = &figure.panels[k];
+            assert!(panel.y_label == first.y_label && panel.y_log == first.y_log, "{id}: panel {k} shares a scale but not a quantity");
+            assert_eq!(panel_ranges(figure, k).1, panel_ranges(figure, group[0]).1, "{id}: panel {k}'s vertical range");
+        }
+    }
+}
+
 /// The SVG: the figure's size, every glyph a path, the description in `<title>`, `<desc>` and `<metadata>`.
 fn check_svg(figure: &Figure, text: &str) {
     let id = &figure.id;
@@ -155,6 +169,9 @@ fn every_figure_renders_to_svg_pdf_and_png() {
     for (id, _) in figures() {
         let figure = build(id.as_str());
         assert_eq!(figure.id, id.as_str());
+        if id.as_str() == "linear-accumulate" {
+            assert_eq!(figure.shared_y, vec![vec![0, 1, 2]], "replace, subsample and accumulate are compared on one scale");
+        }
         assert!(!figure.panels.is_empty() && figure.panels.iter().all(|p| !p.series.is_empty()), "{id}: an empty panel");
         assert!(figure.caption.contains(&figure.command), "{id}: the caption lacks its command");
         assert!(figure.caption.contains(&format!("{REPLICATES} replicates, seed 5")), "{id}: the caption lacks its replication");
@@ -163,6 +180,7 @@ fn every_figure_renders_to_svg_pdf_and_png() {
         assert!(title_fits(&figure).unwrap(), "{id}: the title `{}` is clipped even at the smallest size", figure.title);
         let drawn = drawing(&figure).unwrap();
         check_drawing(&figure, &drawn);
+        check_shared_scales(&figure);
         check_legends(&figure, &drawn);
         let Rendered { svg, pdf, png } = render(&figure).unwrap();
         check_svg(&figure, &svg);
@@ -240,6 +258,9 @@ fn a_sweep_becomes_a_figure_in_one_command() {
             assert_eq!(rows, 8, "{panel} {series} {style}: one point per generation\n{numbers}");
         }
     }
+    // The panels of one metric share its scale.
+    let svg = std::fs::read_to_string(dir.join("grid.svg")).unwrap();
+    assert!(svg.contains("<title>test_error by generation, from "), "the figure's title");
     let pdf = std::fs::read(dir.join("grid.pdf")).unwrap();
     let document = lopdf::Document::load_mem(&pdf).unwrap();
     let info = document.trailer.get(b"Info").and_then(|r| document.dereference(r)).unwrap().1.as_dict().unwrap().clone();

@@ -58,5 +58,5 @@ fn figure(mc: &MonteCarlo) -> Result<Figure> {
     panels.push(panel);
     let settings = format!("Zipf(1.1) on K = 20 outcomes, M = 20, S_0 = M, tail fraction 0.1 (p_0(A) = {tail:.3})");
     let title = format!("{}: E p_g = p_0 under replace and accumulate", ids::MARTINGALE);
-    Ok(Figure::new(ids::MARTINGALE, title, &settings, mc, 3, panels))
+    Ok(Figure::new(ids::MARTINGALE, title, &settings, mc, 3, panels).sharing_y(&[&[0, 1]]))
 }

@@ -59,5 +59,5 @@ fn figure(mc: &MonteCarlo) -> Result<Figure> {
                     n T pooled: its closed form base (3 sum_{i<=n} 1/i^2 - 2) is exact only as T -> infinity, drawn dotted; the \
                     gap at small T is the finite-T effect, not an error";
     let title = format!("{}: replacing data collapses, accumulating it does not", ids::ACCUMULATE);
-    Ok(Figure::new(ids::ACCUMULATE, title, settings, mc, 3, vec![replace, subsample, accumulate]))
+    Ok(Figure::new(ids::ACCUMULATE, title, settings, mc, 3, vec![replace, subsample, accumulate]).sharing_y(&[&[0, 1, 2]]))
 }

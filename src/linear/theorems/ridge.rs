@@ -82,5 +82,5 @@ fn figure(mc: &MonteCarlo) -> Result<Figure> {
          U-shapes rise with n until the best penalty is the null model; under accumulate they stay near generation 1's"
     );
     let title = format!("{}: the U-shape in lambda rises with the generation n", ids::RIDGE);
-    Ok(Figure::new(ids::RIDGE, title, &settings, mc, 2, panels))
+    Ok(Figure::new(ids::RIDGE, title, &settings, mc, 2, panels).sharing_y(&[&[0, 1]]))
 }
