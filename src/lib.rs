@@ -66,6 +66,7 @@ pub mod normal;
 pub mod output;
 pub mod plot;
 pub mod records;
+pub mod render;
 pub mod schedule;
 pub mod special;
 pub mod spectrum;

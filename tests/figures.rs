@@ -7,7 +7,8 @@
 use model_collapse::catalog::{figures, find};
 use model_collapse::figure::{Figure, Style};
 use model_collapse::mc::MonteCarlo;
-use model_collapse::plot::{PNG_SCALE, Rendered, canvas_size, drawing, layout, panel_ranges, render, title_fits};
+use model_collapse::plot::{PNG_SCALE, canvas_size, drawing, layout, panel_ranges, title_fits};
+use model_collapse::render::{Rendered, render};
 use std::path::PathBuf;
 
 /// Few replicates: these tests check the drawing, not the statistics.

@@ -10,7 +10,7 @@ use crate::figure::{Figure, FigureSpec};
 use crate::frame::read_table;
 use crate::model::TheoremId;
 use crate::output::{Cell, Table, Writer, write_atomically};
-use crate::plot::write_files;
+use crate::render::write_files;
 use clap::Args;
 use serde_json::{Map, Value, json};
 use std::path::{Path, PathBuf};
